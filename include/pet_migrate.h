@@ -1,0 +1,94 @@
+/*
+ * pet_migrate.h — the C ABI of the PET Migrate engine (libpet_migrate.so).
+ *
+ * This header is the single source of truth for what the shared library exports.
+ * Everything crosses the boundary as UTF-8 JSON text so that the PHP extension (and any
+ * other host) stays a thin translation layer with no knowledge of the engine's types.
+ *
+ * Ownership
+ *   - Strings passed in are borrowed for the duration of the call only.
+ *   - Every `char **report_json` out-parameter receives a NUL-terminated string allocated
+ *     by the library, or NULL if `report_json` itself was NULL. The caller releases it
+ *     with pet_migrate_free(); never with free() from another allocator.
+ *   - pet_migrate_version() returns a static string that must not be freed.
+ *
+ * Safety
+ *   No function aborts the host process on bad input. NULL, malformed JSON, a missing key
+ *   or a wrong type all return PET_CONFIG with a report whose "message" says what was wrong.
+ *   Functions are safe to call from several threads, each with its own config; each call
+ *   opens and closes its own database connection (never held across calls, so php-fpm
+ *   workers forked after module start-up share nothing).
+ *
+ * Configuration (JSON object)
+ *   {
+ *     "database": { "driver": "sqlite", "path": "/var/lib/pet/site.db" }
+ *              |  { "driver": "mariadb", "host": "127.0.0.1", "port": 3306,
+ *                   "socket": "/run/mysqld/mysqld.sock", "user": "wp", "password": "…",
+ *                   "name": "wordpress" },
+ *     "prefix": "wp_",                       table prefix of the site (default "wp_")
+ *     "migrations_dir": "/path/migrations",  directory of VERSION_NAME.json files
+ *     "lock_timeout_seconds": 5,             bounded wait for the migration lock (default 5)
+ *     "events_limit": 50                     pet_migrate_events only: newest N (default 50)
+ *   }
+ *   With the mariadb driver, host "localhost" means the Unix socket (as with every MySQL
+ *   client); use "127.0.0.1" for TCP. The password never appears in any report or event.
+ *
+ * Report (JSON object), returned by every function
+ *   {
+ *     "result": 0,                 the result code below, also the function's return value
+ *     "result_name": "PET_OK",
+ *     "message": "…",              one sentence a site administrator can act on
+ *     "mode": "ready",             ready | migrating | background | maintenance
+ *     "schema_version": "…",       newest applied version, or null
+ *     "target_version": "…",       newest version in the migration set, or null
+ *     "applied": [ {"version","name","applied_at","checksum"} … ],
+ *     "pending": [ {"version","name"} … ],
+ *     "newly_applied": [ "version" … ],          activate only
+ *     "error": { "kind", "file", "version", "step", "reason" } | null,
+ *     "events": [ {"id","at","event","version","message"} … ]   events only
+ *   }
+ *   Keys may be added in later versions; hosts ignore keys they do not know.
+ */
+#ifndef PET_MIGRATE_H
+#define PET_MIGRATE_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Result codes: the return value of the functions below, the exit code of `pet-migrate`,
+ * and the "result" member of every report. */
+#define PET_OK          0 /* the schema is at the target version; nothing left to do */
+#define PET_PENDING     1 /* schema applied; chunked background work remains */
+#define PET_LOCKED      2 /* another process holds the migration lock; nothing was changed */
+#define PET_MAINTENANCE 3 /* a migration failed, was rolled back or compensated; maintenance mode */
+#define PET_INVALID     4 /* the migration set is invalid; nothing ran */
+#define PET_CONFIG      5 /* bad configuration or the database cannot be reached; nothing ran */
+
+/* Validates the migration set, takes the migration lock only if something is pending,
+ * recovers what a crashed run left, applies every pending migration in version order and
+ * reports. Runs on plugin activation and upgrade, never on ordinary requests. */
+int pet_migrate_activate(const char *config_json, char **report_json);
+
+/* Read-only: reports where the schema stands. Never takes the migration lock, never waits
+ * on it and never writes. */
+int pet_migrate_status(const char *config_json, char **report_json);
+
+/* Read-only: the newest audit events (config "events_limit"), newest first, in "events". */
+int pet_migrate_events(const char *config_json, char **report_json);
+
+/* Validates a migrations directory without touching any database (config needs only
+ * "migrations_dir"). Returns PET_OK or PET_INVALID. */
+int pet_migrate_lint(const char *config_json, char **report_json);
+
+/* Releases a string returned by this library. NULL is accepted and ignored. */
+void pet_migrate_free(char *string);
+
+/* The library's version ("MAJOR.MINOR.PATCH"): static, never freed. */
+const char *pet_migrate_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PET_MIGRATE_H */
