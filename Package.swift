@@ -1,0 +1,53 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Linker flags for the shared library that PHP loads.
+/// - `-z defs`: a missing symbol fails the build instead of failing `dlopen` inside PHP.
+/// - `-z nodelete`: PHP unloads extensions at shutdown; a Swift runtime must stay mapped.
+/// - `-soname` and the version script: a stable name, and only `pet_*` exported.
+let sharedLibraryLinkerFlags: [String] = [
+    "-Xlinker", "-z", "-Xlinker", "defs",
+    "-Xlinker", "-z", "-Xlinker", "nodelete",
+    "-Xlinker", "-soname=libpet_migrate.so",
+    "-Xlinker", "--version-script=\(Context.packageDirectory)/include/pet_migrate.map",
+]
+
+let package = Package(
+    name: "pet-migrate",
+    products: [
+        .library(name: "PETMigrate", targets: ["PETMigrate"]),
+        .library(name: "pet_migrate", type: .dynamic, targets: ["PETMigrateABI"]),
+        .executable(name: "pet-migrate", targets: ["PETMigrateCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CSQLite", pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(
+            name: "CMariaDB", pkgConfig: "libmariadb",
+            providers: [.apt(["libmariadb-dev"])]),
+        .target(
+            name: "PETMigrate",
+            dependencies: [
+                "CSQLite", "CMariaDB",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
+        .target(
+            name: "PETMigrateABI",
+            dependencies: ["PETMigrate"],
+            linkerSettings: [.unsafeFlags(sharedLibraryLinkerFlags)]),
+        .executableTarget(
+            name: "PETMigrateCLI",
+            dependencies: [
+                "PETMigrate",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .testTarget(
+            name: "PETMigrateTests",
+            dependencies: ["PETMigrate"]),
+    ]
+)

@@ -1,0 +1,115 @@
+/// A value bound to, or read from, a SQL statement.
+public enum SQLValue: Equatable, Sendable {
+    case null
+    case integer(Int64)
+    case real(Double)
+    case text(String)
+
+    public var text: String? {
+        switch self {
+        case .text(let value): return value
+        case .integer(let value): return String(value)
+        case .real(let value): return String(value)
+        case .null: return nil
+        }
+    }
+
+    public var integer: Int64? {
+        switch self {
+        case .integer(let value): return value
+        case .text(let value): return Int64(value)
+        case .real(let value): return Int64(exactly: value)
+        case .null: return nil
+        }
+    }
+}
+
+/// A failure reported by the database. `message` never contains credentials: drivers build
+/// it from the server's error text, which does not echo passwords.
+public struct DatabaseError: Error, Sendable, CustomStringConvertible {
+    public enum Kind: Sendable {
+        /// The database cannot be reached or opened: a configuration problem.
+        case connection
+        /// The migration lock is held by another process.
+        case busy
+        /// A metadata lock or row lock wait ran out (MariaDB `lock_wait_timeout`).
+        case lockWaitTimeout
+        case statement
+    }
+
+    public var kind: Kind
+    public var code: Int32
+    public var message: String
+
+    public init(_ kind: Kind, code: Int32 = 0, message: String) {
+        self.kind = kind
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
+}
+
+/// How the engine reaches one database dialect: one protocol, one implementation per
+/// dialect (as golang-migrate's database drivers), so that the engine never asks which
+/// dialect it talks to. Every method works on physical names (prefix applied).
+public protocol DatabaseDriver: AnyObject {
+    var dialect: DialectName { get }
+
+    /// Whether DDL takes part in transactions. It decides how a migration is made atomic:
+    /// by a savepoint, or by a journal and compensation.
+    var schemaChangesAreTransactional: Bool { get }
+
+    func execute(_ sql: String, _ parameters: [SQLValue]) throws(DatabaseError)
+    func query(_ sql: String, _ parameters: [SQLValue]) throws(DatabaseError) -> [[SQLValue]]
+
+    func quoteIdentifier(_ name: String) -> String
+    /// The physical name of a migration's index on a physical table.
+    func physicalIndexName(_ index: String, table: String) -> String
+
+    // MARK: Introspection, for guards (check before create) and verification.
+    func tableExists(_ table: String) throws(DatabaseError) -> Bool
+    func columnNames(of table: String) throws(DatabaseError) -> [String]
+    func indexExists(_ index: String, on table: String) throws(DatabaseError) -> Bool
+
+    // MARK: DDL for the portable steps.
+    /// `CREATE TABLE` and the statements creating its indexes, in order.
+    func createTableStatements(_ table: TableDefinition, physicalName: String, ifNotExists: Bool) -> [String]
+    func addColumnStatement(_ column: ColumnDefinition, table: String) -> String
+    func addIndexStatement(_ index: IndexDefinition, table: String) -> String
+    func dropTableStatement(_ table: String) -> String
+    func dropColumnStatement(_ column: String, table: String) -> String
+    func dropIndexStatement(_ index: String, table: String) -> String
+
+    // MARK: Transactions.
+    func begin() throws(DatabaseError)
+    func commit() throws(DatabaseError)
+    func rollback() throws(DatabaseError)
+    func savepoint(_ name: String) throws(DatabaseError)
+    func rollbackToSavepoint(_ name: String) throws(DatabaseError)
+    func releaseSavepoint(_ name: String) throws(DatabaseError)
+
+    // MARK: The migration lock.
+    /// Takes the lock that makes this process the only one migrating this database and
+    /// prefix, waiting at most `timeoutSeconds`. Returns false when another process holds it.
+    /// On SQLite the lock is the write transaction itself: everything until
+    /// `releaseMigrationLock(commit:)` is one transaction.
+    func acquireMigrationLock(key: String, timeoutSeconds: Int) throws(DatabaseError) -> Bool
+    /// Releases the lock; `commit: false` discards what a transactional lock covered.
+    func releaseMigrationLock(key: String, commit: Bool) throws(DatabaseError)
+    /// Whether another session holds the lock right now, without waiting or taking it;
+    /// nil where the dialect cannot tell without taking it.
+    func isMigrationLockHeld(key: String) throws(DatabaseError) -> Bool?
+
+    func close()
+}
+
+extension DatabaseDriver {
+    public func execute(_ sql: String) throws(DatabaseError) {
+        try execute(sql, [])
+    }
+
+    public func query(_ sql: String) throws(DatabaseError) -> [[SQLValue]] {
+        try query(sql, [])
+    }
+}

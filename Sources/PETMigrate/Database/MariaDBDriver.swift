@@ -1,0 +1,300 @@
+import CMariaDB
+
+/// How to reach a MariaDB (or MySQL) server. The password is kept out of every description.
+public struct MariaDBEndpoint: Sendable {
+    public var host: String
+    public var port: Int
+    /// A Unix socket; with host "localhost" the client uses it (or its default) and ignores the port.
+    public var socket: String?
+    public var user: String
+    public var password: String
+    public var database: String
+
+    public init(host: String = "localhost", port: Int = 3306, socket: String? = nil, user: String, password: String, database: String) {
+        self.host = host
+        self.port = port
+        self.socket = socket
+        self.user = user
+        self.password = password
+        self.database = database
+    }
+
+    /// Where the server is, for messages: never the password.
+    public var displayName: String {
+        let place = host == "localhost" ? "localhost (socket \(socket ?? "default"))" : "\(host):\(port)"
+        return "database \(database) on \(place) as \(user)"
+    }
+}
+
+/// `mysql_library_init` once per process, on first use (never at module start-up: php-fpm
+/// forks its workers after that).
+private let mariadbLibraryReady: Bool = mysql_server_init(0, nil, nil) == 0
+
+/// MariaDB, production: DDL commits implicitly, so a migration is made atomic by a journal
+/// and compensation (see `JournalAtomicity`); the migration lock is `GET_LOCK`.
+public final class MariaDBDriver: DatabaseDriver, SQLDefinitionRendering {
+    public let dialect = DialectName.mariadb
+    public let schemaChangesAreTransactional = false
+    private var connection: UnsafeMutablePointer<MYSQL>?
+    private let endpoint: MariaDBEndpoint
+
+    /// Server error numbers the engine tells apart.
+    enum ServerError {
+        static let lockWaitTimeout: UInt32 = 1205
+        static let accessDenied: UInt32 = 1045
+        static let unknownDatabase: UInt32 = 1049
+        static let serverGone: UInt32 = 2006
+        static let connectionLost: UInt32 = 2013
+    }
+
+    public init(endpoint: MariaDBEndpoint, connectTimeoutSeconds: Int = 5, lockWaitTimeoutSeconds: Int = 10) throws(DatabaseError) {
+        self.endpoint = endpoint
+        guard mariadbLibraryReady, let mysql = mysql_init(nil) else {
+            throw DatabaseError(.connection, message: "the MariaDB client library could not be initialised")
+        }
+        var timeout = UInt32(clamping: connectTimeoutSeconds)
+        mysql_optionsv_timeout(mysql, &timeout)
+        let socket = endpoint.socket.flatMap { $0.isEmpty ? nil : $0 }
+        let connected = mysql_real_connect(mysql, endpoint.host, endpoint.user, endpoint.password, endpoint.database,
+                                           UInt32(clamping: endpoint.port), socket, 0)
+        guard connected != nil else {
+            let code = mysql_errno(mysql)
+            let reason = String(cString: mysql_error(mysql))
+            mysql_close(mysql)
+            let advice: String
+            switch code {
+            case ServerError.accessDenied: advice = "check the database user and password"
+            case ServerError.unknownDatabase: advice = "check the database name"
+            default: advice = "check that the server is running and the host, port or socket is right"
+            }
+            throw DatabaseError(.connection, code: Int32(code),
+                                message: "cannot connect to \(endpoint.displayName): \(Self.withoutPassword(reason, endpoint.password)) (\(advice))")
+        }
+        connection = mysql
+        if mysql_set_character_set(mysql, "utf8mb4") != 0 {
+            throw lastError()
+        }
+        // Bound every metadata-lock wait: the server's default is a day, during which every
+        // reader of the table queues behind the ALTER.
+        try execute("SET SESSION lock_wait_timeout = \(max(1, lockWaitTimeoutSeconds)), SESSION innodb_lock_wait_timeout = \(max(1, lockWaitTimeoutSeconds))")
+    }
+
+    deinit { close() }
+
+    public func close() {
+        if let connection {
+            mysql_close(connection)
+            self.connection = nil
+        }
+    }
+
+    /// Server messages do not contain the password, but a message is scrubbed anyway before
+    /// it leaves the driver: a credential in a notice or an event is unrecoverable.
+    static func withoutPassword(_ message: String, _ password: String) -> String {
+        guard password.count >= 3 else { return message }
+        return message.replacing(password, with: "********")
+    }
+
+    private func lastError() -> DatabaseError {
+        guard let connection else { return DatabaseError(.connection, message: "the MariaDB connection is closed") }
+        let code = mysql_errno(connection)
+        let message = Self.withoutPassword(String(cString: mysql_error(connection)), endpoint.password)
+        let kind: DatabaseError.Kind
+        switch code {
+        case ServerError.lockWaitTimeout: kind = .lockWaitTimeout
+        case ServerError.serverGone, ServerError.connectionLost: kind = .connection
+        default: kind = .statement
+        }
+        return DatabaseError(kind, code: Int32(code), message: message)
+    }
+
+    // MARK: Statements
+
+    public func execute(_ sql: String, _ parameters: [SQLValue]) throws(DatabaseError) {
+        _ = try run(sql, parameters)
+    }
+
+    public func query(_ sql: String, _ parameters: [SQLValue]) throws(DatabaseError) -> [[SQLValue]] {
+        try run(sql, parameters)
+    }
+
+    /// Runs one statement. Parameters replace `?` placeholders as escaped literals; the
+    /// engine's own SQL is the only SQL with placeholders, and it has none inside quotes.
+    private func run(_ sql: String, _ parameters: [SQLValue]) throws(DatabaseError) -> [[SQLValue]] {
+        guard let connection else { throw DatabaseError(.connection, message: "the MariaDB connection is closed") }
+        var text = parameters.isEmpty ? sql : try bind(sql, parameters)
+        let status = text.withUTF8 { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { mysql_real_query(connection, $0.baseAddress, UInt($0.count)) }
+        }
+        guard status == 0 else { throw lastError() }
+        guard let result = mysql_store_result(connection) else {
+            if mysql_field_count(connection) != 0 { throw lastError() }
+            return []
+        }
+        defer { mysql_free_result(result) }
+        let columnCount = Int(mysql_num_fields(result))
+        var rows: [[SQLValue]] = []
+        while let row = mysql_fetch_row(result) {
+            let lengths = mysql_fetch_lengths(result)
+            var values: [SQLValue] = []
+            values.reserveCapacity(columnCount)
+            for column in 0..<columnCount {
+                if let field = row[column], let lengths {
+                    let buffer = UnsafeRawBufferPointer(start: field, count: Int(lengths[column]))
+                    values.append(.text(String(decoding: buffer, as: UTF8.self)))
+                } else {
+                    values.append(.null)
+                }
+            }
+            rows.append(values)
+        }
+        return rows
+    }
+
+    private func bind(_ sql: String, _ parameters: [SQLValue]) throws(DatabaseError) -> String {
+        var pieces = sql.split(separator: "?", omittingEmptySubsequences: false)
+        guard pieces.count == parameters.count + 1 else {
+            throw DatabaseError(.statement, message: "internal error: \(parameters.count) parameters for \(pieces.count - 1) placeholders")
+        }
+        var text = String(pieces.removeFirst())
+        for (value, piece) in zip(parameters, pieces) {
+            text += literal(for: value)
+            text += piece
+        }
+        return text
+    }
+
+    private func literal(for value: SQLValue) -> String {
+        switch value {
+        case .null: return "NULL"
+        case .integer(let number): return String(number)
+        case .real(let number): return "\(number)"
+        case .text(let string):
+            guard let connection else { return stringLiteral(string) }
+            let bytes = Array(string.utf8)
+            var escaped = [CChar](repeating: 0, count: bytes.count * 2 + 1)
+            let length = bytes.withUnsafeBufferPointer { source in
+                source.withMemoryRebound(to: CChar.self) { from in
+                    mysql_real_escape_string(connection, &escaped, from.baseAddress, UInt(bytes.count))
+                }
+            }
+            let escapedBytes = escaped.prefix(Int(length)).map { UInt8(bitPattern: $0) }
+            return "'" + String(decoding: escapedBytes, as: UTF8.self) + "'"
+        }
+    }
+
+    // MARK: Names and introspection
+
+    public func quoteIdentifier(_ name: String) -> String {
+        "`" + name.replacing("`", with: "``") + "`"
+    }
+
+    public func physicalIndexName(_ index: String, table: String) -> String {
+        index
+    }
+
+    public func tableExists(_ table: String) throws(DatabaseError) -> Bool {
+        !(try query("SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?", [.text(table)])).isEmpty
+    }
+
+    public func columnNames(of table: String) throws(DatabaseError) -> [String] {
+        try query("SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION",
+                  [.text(table)]).compactMap { $0.first?.text }
+    }
+
+    public func indexExists(_ index: String, on table: String) throws(DatabaseError) -> Bool {
+        !(try query("SELECT 1 FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND INDEX_NAME = ? LIMIT 1",
+                    [.text(table), .text(index)])).isEmpty
+    }
+
+    // MARK: DDL
+
+    func columnType(_ column: ColumnDefinition) -> String {
+        switch column.type {
+        case .integer: return "INT"
+        case .bigint: return "BIGINT"
+        case .string: return "VARCHAR(\(column.length ?? 255))"
+        case .text, .json: return "LONGTEXT"
+        case .decimal: return "DECIMAL(\(column.precision ?? 10),\(column.scale ?? 0))"
+        case .boolean: return "TINYINT(1)"
+        case .datetime: return "DATETIME"
+        case .date: return "DATE"
+        case .blob: return "LONGBLOB"
+        case .double: return "DOUBLE"
+        }
+    }
+
+    func literal(_ value: ColumnDefault) -> String {
+        switch value {
+        case .null: return "NULL"
+        case .bool(let flag): return flag ? "1" : "0"
+        case .number(let number): return numberLiteral(number)
+        case .string(let text): return stringLiteral(text.replacing("\\", with: "\\\\"))
+        }
+    }
+
+    public func createTableStatements(_ table: TableDefinition, physicalName: String, ifNotExists: Bool) -> [String] {
+        var parts = table.columns.map { column in
+            columnDefinition(column) + (column.autoIncrement ? " AUTO_INCREMENT" : "")
+        }
+        parts.append("PRIMARY KEY (\(columnList(table.primaryKey)))")
+        for index in table.indexes {
+            parts.append("\(index.unique ? "UNIQUE " : "")KEY \(quoteIdentifier(index.name)) (\(columnList(index.columns)))")
+        }
+        // Indexes go into the CREATE itself: one atomic statement instead of several.
+        return ["CREATE TABLE \(ifNotExists ? "IF NOT EXISTS " : "")\(quoteIdentifier(physicalName)) (\(parts.joined(separator: ", "))) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci"]
+    }
+
+    public func addColumnStatement(_ column: ColumnDefinition, table: String) -> String {
+        "ALTER TABLE \(quoteIdentifier(table)) ADD COLUMN \(columnDefinition(column))"
+    }
+
+    public func addIndexStatement(_ index: IndexDefinition, table: String) -> String {
+        "ALTER TABLE \(quoteIdentifier(table)) ADD \(index.unique ? "UNIQUE " : "")INDEX \(quoteIdentifier(index.name)) (\(columnList(index.columns)))"
+    }
+
+    public func dropTableStatement(_ table: String) -> String {
+        "DROP TABLE \(quoteIdentifier(table))"
+    }
+
+    public func dropColumnStatement(_ column: String, table: String) -> String {
+        "ALTER TABLE \(quoteIdentifier(table)) DROP COLUMN \(quoteIdentifier(column))"
+    }
+
+    public func dropIndexStatement(_ index: String, table: String) -> String {
+        "ALTER TABLE \(quoteIdentifier(table)) DROP INDEX \(quoteIdentifier(index))"
+    }
+
+    // MARK: Transactions and the lock
+
+    public func begin() throws(DatabaseError) { try execute("START TRANSACTION") }
+    public func commit() throws(DatabaseError) { try execute("COMMIT") }
+    public func rollback() throws(DatabaseError) { try execute("ROLLBACK") }
+    public func savepoint(_ name: String) throws(DatabaseError) { try execute("SAVEPOINT \(quoteIdentifier(name))") }
+    public func rollbackToSavepoint(_ name: String) throws(DatabaseError) { try execute("ROLLBACK TO SAVEPOINT \(quoteIdentifier(name))") }
+    public func releaseSavepoint(_ name: String) throws(DatabaseError) { try execute("RELEASE SAVEPOINT \(quoteIdentifier(name))") }
+
+    /// GET_LOCK names are limited to 64 characters and case-insensitive; the lock belongs to
+    /// the connection (released on disconnect, so a killed process never leaves it stale).
+    static func lockName(key: String) -> String {
+        let name = "pet_migrate:" + key.lowercased()
+        guard name.utf8.count > 64 else { return name }
+        var hash: UInt64 = 0xcbf29ce484222325
+        for byte in name.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100000001b3 }
+        return String(name.utf8.prefix(47))! + ":" + String(hash, radix: 16)
+    }
+
+    public func acquireMigrationLock(key: String, timeoutSeconds: Int) throws(DatabaseError) -> Bool {
+        let rows = try query("SELECT GET_LOCK(?, ?)", [.text(Self.lockName(key: key)), .integer(Int64(max(0, timeoutSeconds)))])
+        return rows.first?.first?.integer == 1
+    }
+
+    public func releaseMigrationLock(key: String, commit: Bool) throws(DatabaseError) {
+        _ = try query("SELECT RELEASE_LOCK(?)", [.text(Self.lockName(key: key))])
+    }
+
+    public func isMigrationLockHeld(key: String) throws(DatabaseError) -> Bool? {
+        let rows = try query("SELECT IS_USED_LOCK(?)", [.text(Self.lockName(key: key))])
+        return rows.first?.first.map { $0 != .null }
+    }
+}

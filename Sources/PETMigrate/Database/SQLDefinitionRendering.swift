@@ -1,0 +1,30 @@
+/// The parts of DDL rendering that every dialect shares; each dialect supplies its types.
+protocol SQLDefinitionRendering {
+    func quoteIdentifier(_ name: String) -> String
+    func columnType(_ column: ColumnDefinition) -> String
+    func literal(_ value: ColumnDefault) -> String
+}
+
+extension SQLDefinitionRendering {
+    func columnList(_ names: [String]) -> String {
+        names.map(quoteIdentifier).joined(separator: ", ")
+    }
+
+    /// `name TYPE [NOT] NULL [DEFAULT …]`; auto-increment is the dialect's own business.
+    func columnDefinition(_ column: ColumnDefinition) -> String {
+        var text = "\(quoteIdentifier(column.name)) \(columnType(column))"
+        text += column.nullable ? " NULL" : " NOT NULL"
+        if let defaultValue = column.defaultValue {
+            text += " DEFAULT \(literal(defaultValue))"
+        }
+        return text
+    }
+
+    func stringLiteral(_ text: String) -> String {
+        "'" + text.replacing("'", with: "''") + "'"
+    }
+
+    func numberLiteral(_ number: Double) -> String {
+        number.rounded() == number && abs(number) < 9_007_199_254_740_992 ? String(Int64(number)) : "\(number)"
+    }
+}

@@ -1,0 +1,236 @@
+import CSQLite
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// SQLite, the embedded default: DDL is transactional, so a migration is atomic by a
+/// savepoint, and the migration lock is the write transaction (`BEGIN IMMEDIATE`).
+public final class SQLiteDriver: DatabaseDriver, SQLDefinitionRendering {
+    public let dialect = DialectName.sqlite
+    public let schemaChangesAreTransactional = true
+    private var handle: OpaquePointer?
+    private let path: String
+
+    /// Opens the database file. With `create: false` (status and events, which never write)
+    /// a missing file is not created: an empty in-memory database stands for it, which is
+    /// exactly what a database that was never migrated looks like.
+    public init(path: String, create: Bool = true) throws(DatabaseError) {
+        self.path = path
+        var db: OpaquePointer?
+        var flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX
+        var target = path
+        if create {
+            flags |= SQLITE_OPEN_CREATE
+        } else if access(path, F_OK) != 0 {
+            target = ":memory:"
+        }
+        let status = sqlite3_open_v2(target, &db, flags, nil)
+        guard status == SQLITE_OK, let db else {
+            let reason = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            sqlite3_close(db)
+            throw DatabaseError(.connection, code: status, message: "cannot open the SQLite database \(path): \(reason)")
+        }
+        handle = db
+        sqlite3_extended_result_codes(db, 1)
+        // WAL lets status and the site's readers go on while a migration holds the write lock.
+        if create {
+            _ = try? query("PRAGMA journal_mode=WAL")
+        }
+        try execute("PRAGMA foreign_keys=ON")
+    }
+
+    deinit { close() }
+
+    public func close() {
+        if let handle {
+            sqlite3_close_v2(handle)
+            self.handle = nil
+        }
+    }
+
+    private var db: OpaquePointer {
+        get throws(DatabaseError) {
+            guard let handle else { throw DatabaseError(.connection, message: "the SQLite database \(path) is closed") }
+            return handle
+        }
+    }
+
+    private func error(_ status: Int32, _ sql: String? = nil) -> DatabaseError {
+        let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(status))
+        let primary = status & 0xFF
+        let kind: DatabaseError.Kind = (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) ? .busy : .statement
+        return DatabaseError(kind, code: status, message: message)
+    }
+
+    // MARK: Statements
+
+    public func execute(_ sql: String, _ parameters: [SQLValue]) throws(DatabaseError) {
+        _ = try run(sql, parameters, collect: false)
+    }
+
+    public func query(_ sql: String, _ parameters: [SQLValue]) throws(DatabaseError) -> [[SQLValue]] {
+        try run(sql, parameters, collect: true)
+    }
+
+    private func run(_ sql: String, _ parameters: [SQLValue], collect: Bool) throws(DatabaseError) -> [[SQLValue]] {
+        let db = try db
+        var statement: OpaquePointer?
+        let prepared = sqlite3_prepare_v2(db, sql, -1, &statement, nil)
+        guard prepared == SQLITE_OK, let statement else { throw error(prepared, sql) }
+        defer { sqlite3_finalize(statement) }
+        let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+        for (offset, value) in parameters.enumerated() {
+            let position = Int32(offset + 1)
+            switch value {
+            case .null: sqlite3_bind_null(statement, position)
+            case .integer(let number): sqlite3_bind_int64(statement, position, number)
+            case .real(let number): sqlite3_bind_double(statement, position, number)
+            case .text(let text): sqlite3_bind_text(statement, position, text, -1, transient)
+            }
+        }
+        var rows: [[SQLValue]] = []
+        while true {
+            let status = sqlite3_step(statement)
+            if status == SQLITE_DONE { break }
+            guard status == SQLITE_ROW else { throw error(status, sql) }
+            guard collect else { continue }
+            let count = sqlite3_column_count(statement)
+            var row: [SQLValue] = []
+            row.reserveCapacity(Int(count))
+            for column in 0..<count {
+                switch sqlite3_column_type(statement, column) {
+                case SQLITE_NULL: row.append(.null)
+                case SQLITE_INTEGER: row.append(.integer(sqlite3_column_int64(statement, column)))
+                case SQLITE_FLOAT: row.append(.real(sqlite3_column_double(statement, column)))
+                default:
+                    if let text = sqlite3_column_text(statement, column) {
+                        row.append(.text(String(cString: text)))
+                    } else {
+                        row.append(.null)
+                    }
+                }
+            }
+            rows.append(row)
+        }
+        return rows
+    }
+
+    // MARK: Names and introspection
+
+    public func quoteIdentifier(_ name: String) -> String {
+        "\"" + name.replacing("\"", with: "\"\"") + "\""
+    }
+
+    public func physicalIndexName(_ index: String, table: String) -> String {
+        // Index names are global to a SQLite database, so they carry their table's name.
+        "\(table)__\(index)"
+    }
+
+    public func tableExists(_ table: String) throws(DatabaseError) -> Bool {
+        !(try query("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?", [.text(table)])).isEmpty
+    }
+
+    public func columnNames(of table: String) throws(DatabaseError) -> [String] {
+        try query("SELECT name FROM pragma_table_info(?) ORDER BY cid", [.text(table)]).compactMap { $0.first?.text }
+    }
+
+    public func indexExists(_ index: String, on table: String) throws(DatabaseError) -> Bool {
+        !(try query("SELECT 1 FROM sqlite_schema WHERE type = 'index' AND name = ? AND tbl_name = ?",
+                    [.text(index), .text(table)])).isEmpty
+    }
+
+    // MARK: DDL
+
+    func columnType(_ column: ColumnDefinition) -> String {
+        switch column.type {
+        case .integer, .bigint, .boolean: return "INTEGER"
+        case .string: return "VARCHAR(\(column.length ?? 255))"
+        case .text, .json, .datetime, .date: return "TEXT"
+        case .decimal: return "NUMERIC(\(column.precision ?? 10),\(column.scale ?? 0))"
+        case .blob: return "BLOB"
+        case .double: return "REAL"
+        }
+    }
+
+    func literal(_ value: ColumnDefault) -> String {
+        switch value {
+        case .null: return "NULL"
+        case .bool(let flag): return flag ? "1" : "0"
+        case .number(let number): return numberLiteral(number)
+        case .string(let text): return stringLiteral(text)
+        }
+    }
+
+    public func createTableStatements(_ table: TableDefinition, physicalName: String, ifNotExists: Bool) -> [String] {
+        var parts: [String] = []
+        let autoIncrement = table.columns.first(where: \.autoIncrement)
+        for column in table.columns {
+            if column.autoIncrement {
+                // SQLite's rowid alias: the only form of auto-increment it has.
+                parts.append("\(quoteIdentifier(column.name)) INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL")
+            } else {
+                parts.append(columnDefinition(column))
+            }
+        }
+        if autoIncrement == nil {
+            parts.append("PRIMARY KEY (\(columnList(table.primaryKey)))")
+        }
+        let create = "CREATE TABLE \(ifNotExists ? "IF NOT EXISTS " : "")\(quoteIdentifier(physicalName)) (\(parts.joined(separator: ", ")))"
+        return [create] + table.indexes.map { addIndexStatement($0, table: physicalName, ifNotExists: ifNotExists) }
+    }
+
+    public func addColumnStatement(_ column: ColumnDefinition, table: String) -> String {
+        "ALTER TABLE \(quoteIdentifier(table)) ADD COLUMN \(columnDefinition(column))"
+    }
+
+    public func addIndexStatement(_ index: IndexDefinition, table: String) -> String {
+        addIndexStatement(index, table: table, ifNotExists: false)
+    }
+
+    private func addIndexStatement(_ index: IndexDefinition, table: String, ifNotExists: Bool) -> String {
+        "CREATE \(index.unique ? "UNIQUE " : "")INDEX \(ifNotExists ? "IF NOT EXISTS " : "")\(quoteIdentifier(physicalIndexName(index.name, table: table))) ON \(quoteIdentifier(table)) (\(columnList(index.columns)))"
+    }
+
+    public func dropTableStatement(_ table: String) -> String {
+        "DROP TABLE \(quoteIdentifier(table))"
+    }
+
+    public func dropColumnStatement(_ column: String, table: String) -> String {
+        "ALTER TABLE \(quoteIdentifier(table)) DROP COLUMN \(quoteIdentifier(column))"
+    }
+
+    public func dropIndexStatement(_ index: String, table: String) -> String {
+        "DROP INDEX \(quoteIdentifier(index))"
+    }
+
+    // MARK: Transactions and the lock
+
+    public func begin() throws(DatabaseError) { try execute("BEGIN") }
+    public func commit() throws(DatabaseError) { try execute("COMMIT") }
+    public func rollback() throws(DatabaseError) { try execute("ROLLBACK") }
+    public func savepoint(_ name: String) throws(DatabaseError) { try execute("SAVEPOINT \(quoteIdentifier(name))") }
+    public func rollbackToSavepoint(_ name: String) throws(DatabaseError) { try execute("ROLLBACK TO \(quoteIdentifier(name))") }
+    public func releaseSavepoint(_ name: String) throws(DatabaseError) { try execute("RELEASE \(quoteIdentifier(name))") }
+
+    public func acquireMigrationLock(key: String, timeoutSeconds: Int) throws(DatabaseError) -> Bool {
+        let db = try db
+        sqlite3_busy_timeout(db, Int32(clamping: max(0, timeoutSeconds) * 1000))
+        defer { sqlite3_busy_timeout(db, 0) }
+        do {
+            try execute("BEGIN IMMEDIATE")
+            return true
+        } catch {
+            if error.kind == .busy { return false }
+            throw error
+        }
+    }
+
+    public func releaseMigrationLock(key: String, commit: Bool) throws(DatabaseError) {
+        guard let handle, sqlite3_get_autocommit(handle) == 0 else { return }
+        try execute(commit ? "COMMIT" : "ROLLBACK")
+    }
+
+    public func isMigrationLockHeld(key: String) throws(DatabaseError) -> Bool? {
+        nil
+    }
+}

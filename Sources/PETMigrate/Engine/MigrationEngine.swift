@@ -1,0 +1,307 @@
+/// The migration engine: validates the set, applies what is pending under the migration
+/// lock, and reports. Each call opens its own connection and closes it before returning.
+public struct MigrationEngine: Sendable {
+    public let configuration: EngineConfiguration
+
+    public init(configuration: EngineConfiguration) {
+        self.configuration = configuration
+    }
+
+    // MARK: Lint
+
+    /// Validates the migrations directory without any database.
+    public func lint() -> Report {
+        switch MigrationSet.load(from: DirectoryMigrationSource(directory: configuration.migrationsDirectory)) {
+        case .failure(let invalid):
+            return invalidReport(invalid)
+        case .success(let set):
+            var report = Report(result: .ok, message: "\(set.migrations.count) migration\(set.migrations.count == 1 ? "" : "s") in \(configuration.migrationsDirectory) \(set.migrations.count == 1 ? "is" : "are") valid.")
+            report.targetVersion = set.latestVersion
+            report.pending = set.migrations.map { ($0.version, $0.name) }
+            return report
+        }
+    }
+
+    // MARK: Status
+
+    /// Read-only: never takes the lock, never waits on it, never writes.
+    public func status() -> Report {
+        let set: MigrationSet
+        switch MigrationSet.load(from: DirectoryMigrationSource(directory: configuration.migrationsDirectory)) {
+        case .failure(let invalid): return invalidReport(invalid)
+        case .success(let loaded): set = loaded
+        }
+        return withDriver(forWriting: false) { driver in
+            let bookkeeping = Bookkeeping(driver: driver, prefix: configuration.prefix)
+            let applied = try bookkeeping.appliedMigrations()
+            let state = try bookkeeping.state()
+            let interrupted = try atomicity(for: driver, bookkeeping: bookkeeping, tracker: StepTracker()).interruptedAttempt()
+            let lockHeld = try driver.isMigrationLockHeld(key: configuration.lockKey) ?? false
+            var report: Report
+            switch set.plan(applied: applied) {
+            case .failure(let invalid):
+                report = invalidReport(invalid)
+                report.applied = applied
+            case .success(let plan):
+                report = describe(plan: plan, state: state, interrupted: interrupted, lockHeld: lockHeld)
+            }
+            report.state = state
+            report.mode = state?.mode ?? (lockHeld ? .migrating : .ready)
+            report.schemaVersion = applied.last?.version
+            report.targetVersion = set.latestVersion
+            return report
+        }
+    }
+
+    private func describe(plan: MigrationPlan, state: MigrationState?, interrupted: InterruptedAttempt?, lockHeld: Bool) -> Report {
+        var report: Report
+        let schema = plan.applied.last?.version ?? "none"
+        if lockHeld {
+            report = Report(result: .locked, message: "Another process is migrating this database right now; check again in a moment.")
+        } else if state?.mode == .maintenance {
+            report = Report(result: .maintenance, message: maintenanceMessage(state: state))
+            report.error = state.map { Report.Problem(kind: $0.lastErrorKind ?? "failed", file: nil, version: $0.lastErrorVersion, step: $0.lastErrorStep, reason: $0.lastError ?? "") }
+        } else if let interrupted {
+            report = Report(result: .pending, message: "Migration \(interrupted.version) was interrupted (the process stopped mid-way); the next activation undoes its partial changes and applies it again.")
+        } else if !plan.pending.isEmpty {
+            report = Report(result: .pending, message: "\(plan.pending.count) migration\(plan.pending.count == 1 ? " is" : "s are") pending (schema at \(schema), code at \(plan.target ?? "none")); activate the plugin or run `pet-migrate activate` to apply.")
+        } else {
+            report = Report(result: .ok, message: "The schema is at version \(schema); nothing is pending.")
+        }
+        report.applied = plan.applied
+        report.pending = plan.pending.map { ($0.version, $0.name) }
+        return report
+    }
+
+    private func maintenanceMessage(state: MigrationState?) -> String {
+        guard let state, let version = state.lastErrorVersion else {
+            return "PET is in maintenance mode after a failed migration. Fix the cause and activate again."
+        }
+        let step = state.lastErrorStep.map { " at step \($0)" } ?? ""
+        return "PET is in maintenance mode: migration \(version) failed\(step): \(state.lastError ?? "unknown reason"). Fix the cause, then activate again (wp pet migrate resume)."
+    }
+
+    // MARK: Events
+
+    public func events() -> Report {
+        withDriver(forWriting: false) { driver in
+            let bookkeeping = Bookkeeping(driver: driver, prefix: configuration.prefix)
+            let events = try bookkeeping.recentEvents(limit: configuration.eventsLimit)
+            var report = Report(result: .ok, message: events.isEmpty ? "No migration events recorded yet." : "The \(events.count) most recent migration events, newest first.")
+            report.events = events
+            report.state = try bookkeeping.state()
+            report.mode = report.state?.mode
+            report.schemaVersion = report.state?.schemaVersion
+            return report
+        }
+    }
+
+    // MARK: Activate
+
+    public func activate() -> Report {
+        let set: MigrationSet
+        switch MigrationSet.load(from: DirectoryMigrationSource(directory: configuration.migrationsDirectory)) {
+        case .failure(let invalid): return invalidReport(invalid)
+        case .success(let loaded): set = loaded
+        }
+        return withDriver(forWriting: true) { driver in
+            try activate(set, on: driver)
+        }
+    }
+
+    private func activate(_ set: MigrationSet, on driver: DatabaseDriver) throws -> Report {
+        let bookkeeping = Bookkeeping(driver: driver, prefix: configuration.prefix)
+        let tracker = StepTracker()
+        let atomicity = atomicity(for: driver, bookkeeping: bookkeeping, tracker: tracker)
+
+        // The path paid at every activation and upgrade check: reads only, no lock.
+        let firstPlan: MigrationPlan
+        switch set.plan(applied: try bookkeeping.appliedMigrations()) {
+        case .failure(let invalid): return invalidReport(invalid)
+        case .success(let plan): firstPlan = plan
+        }
+        let firstState = try bookkeeping.state()
+        if firstPlan.pending.isEmpty, firstState?.mode == .ready, try atomicity.interruptedAttempt() == nil {
+            var report = Report(result: .ok, message: "The schema is at version \(firstPlan.applied.last?.version ?? "none"); nothing to do.")
+            report.applied = firstPlan.applied
+            report.schemaVersion = firstPlan.applied.last?.version
+            report.targetVersion = set.latestVersion
+            report.mode = .ready
+            report.state = firstState
+            return report
+        }
+
+        guard try driver.acquireMigrationLock(key: configuration.lockKey, timeoutSeconds: configuration.lockTimeoutSeconds) else {
+            var report = Report(result: .locked, message: "Another process is migrating this database (waited \(configuration.lockTimeoutSeconds) s for the migration lock); nothing was changed. Try again when it has finished.")
+            report.targetVersion = set.latestVersion
+            report.schemaVersion = firstPlan.applied.last?.version
+            report.pending = firstPlan.pending.map { ($0.version, $0.name) }
+            return report
+        }
+        var committed = false
+        defer { if !committed { try? driver.releaseMigrationLock(key: configuration.lockKey, commit: false) } }
+
+        try bookkeeping.ensureTables()
+        if let recovered = try atomicity.recoverInterruptedAttempt() {
+            let undone = recovered.objects.isEmpty ? "nothing had been created yet" : "removed \(recovered.objects.joined(separator: ", "))"
+            try bookkeeping.record(.compensated, version: recovered.version, message: "An interrupted attempt at \(recovered.version) was undone: \(undone).")
+            try bookkeeping.record(.resumed, version: recovered.version, message: "Applying \(recovered.version) again from its first step.")
+        }
+
+        // Another process may have applied migrations while this one waited for the lock.
+        let plan: MigrationPlan
+        switch set.plan(applied: try bookkeeping.appliedMigrations()) {
+        case .failure(let invalid): return invalidReport(invalid)
+        case .success(let current): plan = current
+        }
+        var state = try bookkeeping.state() ?? MigrationState(mode: .ready)
+        let wasInMaintenance = state.mode == .maintenance
+        state.mode = .migrating
+        state.targetVersion = set.latestVersion
+        state.startedAt = Clock.now()
+        try bookkeeping.write(state)
+
+        let runner = StepRunner(driver: driver, prefix: configuration.prefix, faults: FaultInjector(fault: configuration.testFault),
+                                ddlLockWaitSeconds: configuration.ddlLockWaitSeconds)
+        var newlyApplied: [String] = []
+        for migration in plan.pending {
+            try bookkeeping.record(.started, version: migration.version, message: "Applying \(migration.identifier) (\(migration.steps.count) step\(migration.steps.count == 1 ? "" : "s")).")
+            state.currentVersion = migration.version
+            state.currentStep = nil
+            do {
+                try atomicity.apply(migration, steps: { context in
+                    for (offset, step) in migration.steps.enumerated() {
+                        tracker.current = offset + 1
+                        try runner.run(step, number: offset + 1, of: migration, context: context)
+                    }
+                    tracker.current = nil
+                }, register: {
+                    try bookkeeping.register(migration, at: Clock.now())
+                })
+            } catch {
+                let report = try recordFailure(error, of: migration, state: state, applied: plan.applied, newlyApplied: newlyApplied,
+                                               set: set, bookkeeping: bookkeeping)
+                try driver.releaseMigrationLock(key: configuration.lockKey, commit: true)
+                committed = true
+                return report
+            }
+            try bookkeeping.record(.completed, version: migration.version, message: "Applied \(migration.identifier).")
+            newlyApplied.append(migration.version)
+        }
+
+        let applied = try bookkeeping.appliedMigrations()
+        state = MigrationState(mode: .ready, schemaVersion: applied.last?.version, targetVersion: set.latestVersion, startedAt: state.startedAt)
+        try bookkeeping.write(state)
+        try driver.releaseMigrationLock(key: configuration.lockKey, commit: true)
+        committed = true
+
+        let schema = applied.last?.version ?? "none"
+        var report: Report
+        if newlyApplied.isEmpty {
+            report = Report(result: .ok, message: wasInMaintenance ? "Nothing was pending; PET left maintenance mode and the schema is at version \(schema)." : "The schema is at version \(schema); nothing to do.")
+        } else {
+            report = Report(result: .ok, message: "Applied \(newlyApplied.count) migration\(newlyApplied.count == 1 ? "" : "s"); the schema is at version \(schema).")
+        }
+        report.applied = applied
+        report.newlyApplied = newlyApplied
+        report.schemaVersion = applied.last?.version
+        report.targetVersion = set.latestVersion
+        report.mode = .ready
+        report.state = try? bookkeeping.state()
+        return report
+    }
+
+    /// Writes the failure where every later process can read it (the state row and a
+    /// `failed` event, after the rollback so that they survive it) and builds the report.
+    private func recordFailure(_ error: MigrationFailure, of migration: Migration, state: MigrationState, applied: [AppliedMigration],
+                               newlyApplied: [String], set: MigrationSet, bookkeeping: Bookkeeping) throws -> Report {
+        let step = error.step.map { number in " at step \(number) (\(migration.steps[number - 1].op))" } ?? ""
+        var message = "Migration \(migration.identifier) failed\(step): \(error.reason)."
+        if let undoError = error.undoError {
+            message += " Its changes could not all be \(error.undoneBy) yet (\(undoError)); the next activation finishes undoing them."
+        } else {
+            message += " Its changes were \(error.undoneBy), so the schema is as it was before it."
+        }
+        if !newlyApplied.isEmpty {
+            message += " \(newlyApplied.count) earlier migration\(newlyApplied.count == 1 ? " was" : "s were") applied."
+        }
+        message += " PET is in maintenance mode: fix the cause, then activate again (wp pet migrate resume)."
+
+        var failed = state
+        failed.mode = .maintenance
+        failed.currentVersion = migration.version
+        failed.currentStep = error.step
+        failed.lastError = error.reason
+        failed.lastErrorKind = error.kind
+        failed.lastErrorVersion = migration.version
+        failed.lastErrorStep = error.step
+        failed.schemaVersion = newlyApplied.last ?? applied.last?.version
+        if error.undoError == nil {
+            try bookkeeping.record(error.undoneBy == "compensated" ? .compensated : .failed, version: migration.version,
+                                   message: "Changes of \(migration.identifier) were \(error.undoneBy).")
+        }
+        try bookkeeping.record(.failed, version: migration.version, message: message)
+        try bookkeeping.write(failed)
+
+        var report = Report(result: .maintenance, message: message)
+        report.error = Report.Problem(kind: error.kind, file: migration.file, version: migration.version, step: error.step, reason: error.reason)
+        report.problems = [report.error!]
+        report.newlyApplied = newlyApplied
+        report.applied = try bookkeeping.appliedMigrations()
+        report.schemaVersion = report.applied.last?.version
+        report.targetVersion = set.latestVersion
+        report.pending = set.migrations.filter { candidate in !report.applied.contains { $0.version == candidate.version } }.map { ($0.version, $0.name) }
+        report.mode = .maintenance
+        report.state = failed
+        return report
+    }
+
+    // MARK: Shared
+
+    private func atomicity(for driver: DatabaseDriver, bookkeeping: Bookkeeping, tracker: StepTracker) -> MigrationAtomicity {
+        let faults = FaultInjector(fault: configuration.testFault)
+        if driver.schemaChangesAreTransactional {
+            return SavepointAtomicity(driver: driver, faults: faults, tracker: tracker)
+        }
+        return JournalAtomicity(driver: driver, bookkeeping: bookkeeping, faults: faults, tracker: tracker)
+    }
+
+    private func invalidReport(_ invalid: InvalidMigrationSet) -> Report {
+        var report = Report(result: .invalid, message: invalid.message + " Fix the migration files; nothing runs until the set is valid.")
+        report.problems = invalid.problems.map(Report.Problem.init)
+        report.error = report.problems.first
+        return report
+    }
+
+    private func openDriver(forWriting: Bool) throws -> DatabaseDriver {
+        switch configuration.database {
+        case .sqlite(let path):
+            return try SQLiteDriver(path: path, create: forWriting)
+        case .mariadb(let endpoint):
+            return try MariaDBDriver(endpoint: endpoint, lockWaitTimeoutSeconds: configuration.ddlLockWaitSeconds)
+        case nil:
+            throw ConfigurationError("bad configuration: \"database\" is missing")
+        }
+    }
+
+    /// Opens a connection, runs `body`, closes it, and turns any error into a report.
+    private func withDriver(forWriting: Bool, _ body: (DatabaseDriver) throws -> Report) -> Report {
+        let driver: DatabaseDriver
+        do {
+            driver = try openDriver(forWriting: forWriting)
+        } catch let error as ConfigurationError {
+            return Report(result: .config, message: error.reason)
+        } catch {
+            return Report(result: .config, message: "The database cannot be reached; nothing was run: \(error).")
+        }
+        defer { driver.close() }
+        do {
+            return try body(driver)
+        } catch let error as DatabaseError {
+            let kind = error.kind == .connection ? "The database connection failed" : "The database reported an error"
+            return Report(result: .config, message: "\(kind) (\(error.message)); nothing was changed. Check the database and try again.")
+        } catch {
+            return Report(result: .config, message: "Unexpected error: \(error); nothing was changed.")
+        }
+    }
+}

@@ -1,0 +1,177 @@
+/// A schema object a step creates, by physical name: what compensation would remove.
+enum SchemaObject: Equatable, Sendable {
+    case table(String)
+    case column(table: String, column: String)
+    case index(table: String, index: String)
+
+    var kind: String {
+        switch self {
+        case .table: return "table"
+        case .column: return "column"
+        case .index: return "index"
+        }
+    }
+
+    var tableName: String {
+        switch self {
+        case .table(let table), .column(let table, _), .index(let table, _): return table
+        }
+    }
+
+    var objectName: String? {
+        switch self {
+        case .table: return nil
+        case .column(_, let column): return column
+        case .index(_, let index): return index
+        }
+    }
+
+    var description: String {
+        switch self {
+        case .table(let table): return "table \(table)"
+        case .column(let table, let column): return "column \(table).\(column)"
+        case .index(let table, let index): return "index \(index) on \(table)"
+        }
+    }
+}
+
+/// What the atomicity strategy lets a step do around its changes: record what it is about
+/// to create (so a failure or crash can undo it) and run data statements atomically.
+protocol StepContext {
+    func willCreate(_ object: SchemaObject, step: Int) throws
+    func didCreate(_ object: SchemaObject, step: Int) throws
+    func inDataTransaction(_ body: () throws -> Void) throws
+}
+
+/// A step could not be applied; `reason` is meant for the site administrator.
+struct StepFailure: Error {
+    var reason: String
+    var kind: String
+}
+
+/// Applies one step: guard first (check before create, so a re-run is safe), then the DDL.
+struct StepRunner {
+    let driver: DatabaseDriver
+    let prefix: String
+    let faults: FaultInjector
+    let ddlLockWaitSeconds: Int
+
+    func run(_ step: MigrationStep, number: Int, of migration: Migration, context: StepContext) throws {
+        try faults.check(.beforeStep, version: migration.version, step: number)
+        do {
+            switch step {
+            case .createTable(let definition):
+                try createTable(definition, number: number, migration: migration, context: context)
+            case .addColumn(let table, let column):
+                let physical = try existingTable(table)
+                if try driver.columnNames(of: physical).contains(column.name) { break }
+                try change(.column(table: physical, column: column.name), number: number, migration: migration, context: context) {
+                    try driver.execute(driver.addColumnStatement(column, table: physical))
+                }
+            case .addIndex(let table, let index):
+                let physical = try existingTable(table)
+                let indexName = driver.physicalIndexName(index.name, table: physical)
+                if try driver.indexExists(indexName, on: physical) { break }
+                let columns = try driver.columnNames(of: physical)
+                if let missing = index.columns.first(where: { !columns.contains($0) }) {
+                    throw StepFailure(reason: "index \(index.name) names column \(missing), which table \(physical) does not have", kind: "missing_column")
+                }
+                try change(.index(table: physical, index: indexName), number: number, migration: migration, context: context) {
+                    try driver.execute(driver.addIndexStatement(index, table: physical))
+                }
+            case .sql(let sql, let condition):
+                if try isApplied(condition) { break }
+                let statements = SQLTokenizer.split(withPrefix(sql.text(for: driver.dialect)))
+                let run = {
+                    try context.inDataTransaction {
+                        for statement in statements { try driver.execute(statement) }
+                    }
+                }
+                if let object = try createdObject(condition) {
+                    try change(object, number: number, migration: migration, context: context, run)
+                } else {
+                    try run()
+                    try faults.check(.afterDDL, version: migration.version, step: number)
+                }
+            }
+        } catch let error as DatabaseError {
+            throw failure(from: error, step: step)
+        }
+        try faults.check(.afterStep, version: migration.version, step: number)
+    }
+
+    private func createTable(_ definition: TableDefinition, number: Int, migration: Migration, context: StepContext) throws {
+        let physical = prefix + definition.name
+        if try driver.tableExists(physical) {
+            let existing = try driver.columnNames(of: physical)
+            let expected = definition.columns.map(\.name)
+            guard Set(existing) == Set(expected) else {
+                throw StepFailure(reason: "table \(physical) already exists with columns (\(existing.joined(separator: ", "))), not the migration's (\(expected.joined(separator: ", "))); it was not created by this migration, so PET leaves it alone. Move it out of the way (rename it) and activate again", kind: "table_mismatch")
+            }
+            return
+        }
+        try change(.table(physical), number: number, migration: migration, context: context) {
+            for statement in driver.createTableStatements(definition, physicalName: physical, ifNotExists: false) {
+                try driver.execute(statement)
+            }
+        }
+    }
+
+    /// Journal, fault points and DDL around one change, in the order crash safety needs.
+    private func change(_ object: SchemaObject, number: Int, migration: Migration, context: StepContext, _ body: () throws -> Void) throws {
+        try context.willCreate(object, step: number)
+        try faults.check(.afterIntent, version: migration.version, step: number)
+        try body()
+        try faults.check(.afterDDL, version: migration.version, step: number)
+        try context.didCreate(object, step: number)
+    }
+
+    private func existingTable(_ table: String) throws -> String {
+        let physical = prefix + table
+        guard try driver.tableExists(physical) else {
+            throw StepFailure(reason: "table \(physical) does not exist (it must be created by an earlier migration or step)", kind: "missing_table")
+        }
+        return physical
+    }
+
+    private func withPrefix(_ sql: String) -> String {
+        sql.replacing("{prefix}", with: prefix)
+    }
+
+    func isApplied(_ condition: AppliedCondition) throws(DatabaseError) -> Bool {
+        switch condition {
+        case .tableExists(let table):
+            return try driver.tableExists(prefix + table)
+        case .columnExists(let table, let column):
+            return try driver.columnNames(of: prefix + table).contains(column)
+        case .indexExists(let table, let index):
+            return try driver.indexExists(driver.physicalIndexName(index, table: prefix + table), on: prefix + table)
+        case .rowExists(let query):
+            return !(try driver.query(withPrefix(query.text(for: driver.dialect)))).isEmpty
+        }
+    }
+
+    /// A raw SQL step whose effect is a schema object says so through `applied_if`: that
+    /// object is what compensation removes if the migration fails later.
+    private func createdObject(_ condition: AppliedCondition) throws(DatabaseError) -> SchemaObject? {
+        switch condition {
+        case .tableExists(let table): return .table(prefix + table)
+        case .columnExists(let table, let column): return .column(table: prefix + table, column: column)
+        case .indexExists(let table, let index):
+            return .index(table: prefix + table, index: driver.physicalIndexName(index, table: prefix + table))
+        case .rowExists: return nil
+        }
+    }
+
+    private func failure(from error: DatabaseError, step: MigrationStep) -> StepFailure {
+        switch error.kind {
+        case .lockWaitTimeout:
+            let table = step.table.map { prefix + $0 } ?? "a table this step changes"
+            return StepFailure(reason: "\(table) is in use by another connection (waited \(ddlLockWaitSeconds) s for its lock); retry when the site is quieter", kind: "lock_wait_timeout")
+        case .connection:
+            return StepFailure(reason: "the database connection was lost: \(error.message)", kind: "connection")
+        case .busy, .statement:
+            return StepFailure(reason: "the database refused it: \(error.message)", kind: "database_error")
+        }
+    }
+}

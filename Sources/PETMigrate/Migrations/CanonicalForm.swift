@@ -1,0 +1,63 @@
+import Crypto
+
+/// The canonical form of a migration, from which its checksum is computed.
+///
+/// It is built from the decoded steps, not from the file's bytes: line endings (a CRLF
+/// checkout), indentation, key order and spelled-out defaults (`"nullable": false`) do not
+/// change it, while any change of meaning does. That is what makes a checksum mismatch a
+/// real alarm rather than noise — the top complaint about Flyway's checksums.
+enum CanonicalForm {
+    static func checksum(description: String, steps: [MigrationStep]) -> String {
+        let text = JSONWriter.serialize(json(description: description, steps: steps))
+        let digest = SHA256.hash(data: Array(text.utf8))
+        return digest.map { byte in
+            let hex = String(byte, radix: 16)
+            return byte < 16 ? "0" + hex : hex
+        }.joined()
+    }
+
+    static func json(description: String, steps: [MigrationStep]) -> JSONValue {
+        ["format": 1, "description": .string(description), "steps": .array(steps.map(json))]
+    }
+
+    static func json(_ step: MigrationStep) -> JSONValue {
+        switch step {
+        case .createTable(let table):
+            return ["op": "create_table", "table": .string(table.name), "columns": .array(table.columns.map(json)),
+                    "primary_key": .array(table.primaryKey.map(JSONValue.string)), "indexes": .array(table.indexes.map(json))]
+        case .addColumn(let table, let column):
+            return ["op": "add_column", "table": .string(table), "column": json(column)]
+        case .addIndex(let table, let index):
+            return ["op": "add_index", "table": .string(table), "index": json(index)]
+        case .sql(let sql, let condition):
+            return ["op": "sql", "sqlite": .string(sql.sqlite), "mariadb": .string(sql.mariadb), "applied_if": json(condition)]
+        }
+    }
+
+    static func json(_ column: ColumnDefinition) -> JSONValue {
+        let defaultValue: JSONValue
+        switch column.defaultValue {
+        case .none: defaultValue = ["none": true]
+        case .some(.null): defaultValue = ["value": .null]
+        case .some(.bool(let flag)): defaultValue = ["value": .bool(flag)]
+        case .some(.number(let number)): defaultValue = ["value": .number(number)]
+        case .some(.string(let text)): defaultValue = ["value": .string(text)]
+        }
+        return ["name": .string(column.name), "type": .string(column.type.rawValue), "length": .optional(column.length),
+                "precision": .optional(column.precision), "scale": .optional(column.scale),
+                "nullable": .bool(column.nullable), "default": defaultValue, "auto_increment": .bool(column.autoIncrement)]
+    }
+
+    static func json(_ index: IndexDefinition) -> JSONValue {
+        ["name": .string(index.name), "columns": .array(index.columns.map(JSONValue.string)), "unique": .bool(index.unique)]
+    }
+
+    static func json(_ condition: AppliedCondition) -> JSONValue {
+        switch condition {
+        case .tableExists(let table): return ["table_exists": .string(table)]
+        case .columnExists(let table, let column): return ["column_exists": ["table": .string(table), "column": .string(column)]]
+        case .indexExists(let table, let index): return ["index_exists": ["table": .string(table), "index": .string(index)]]
+        case .rowExists(let query): return ["row_exists": ["sqlite": .string(query.sqlite), "mariadb": .string(query.mariadb)]]
+        }
+    }
+}

@@ -1,0 +1,113 @@
+/// A validated, ordered set of migrations: what the code ships.
+public struct MigrationSet: Sendable {
+    /// Sorted by version, versions unique.
+    public let migrations: [Migration]
+
+    public var latestVersion: String? { migrations.last?.version }
+
+    public init(migrations: [Migration]) {
+        self.migrations = migrations.sorted { $0.version < $1.version }
+    }
+
+    /// Loads and validates every file of the source. Either every file is valid, or the
+    /// set is invalid as a whole and nothing may run: running the valid part would apply a
+    /// later migration before a broken earlier one is fixed.
+    public static func load(from source: MigrationSource) -> Result<MigrationSet, InvalidMigrationSet> {
+        let entries: [MigrationSourceEntry]
+        do {
+            entries = try source.entries()
+        } catch {
+            return .failure(InvalidMigrationSet(problems: [MigrationProblem(.unreadable, file: nil, reason: error.reason)]))
+        }
+        var problems: [MigrationProblem] = []
+        var migrations: [Migration] = []
+        var filesByVersion: [String: String] = [:]
+        for entry in entries.sorted(by: { $0.fileName < $1.fileName }) {
+            let file = entry.fileName
+            guard let fileName = MigrationFileName(file) else {
+                problems.append(MigrationProblem(.fileName, file: file, reason: "the name does not follow the rule: \(MigrationFileName.rule)"))
+                continue
+            }
+            if let other = filesByVersion[fileName.version] {
+                problems.append(MigrationProblem(.duplicateVersion, file: file, version: fileName.version,
+                                                 reason: "version \(fileName.version) is also used by \(other); every migration needs its own version"))
+                continue
+            }
+            filesByVersion[fileName.version] = file
+            let bytes: [UInt8]
+            switch entry.contents {
+            case .success(let contents): bytes = contents
+            case .failure(let error):
+                problems.append(MigrationProblem(.unreadable, file: file, version: fileName.version, reason: error.reason))
+                continue
+            }
+            let root: JSONValue
+            do {
+                root = try JSONParser.parse(bytes)
+            } catch {
+                problems.append(MigrationProblem(.syntax, file: file, version: fileName.version, reason: error.description))
+                continue
+            }
+            switch MigrationDecoder(file: file, version: fileName.version, name: fileName.name).decode(root) {
+            case .success(let migration): migrations.append(migration)
+            case .failure(let invalid): problems.append(contentsOf: invalid.problems)
+            }
+        }
+        guard problems.isEmpty else { return .failure(InvalidMigrationSet(problems: problems)) }
+        return .success(MigrationSet(migrations: migrations))
+    }
+
+    /// Compares the set with what the registry says was applied, and says what is pending.
+    ///
+    /// Refuses when an applied migration's file is gone or changed (the database and the code
+    /// no longer tell the same story), and when a pending migration sorts before an applied
+    /// one: applying it now would leave upgraded sites and fresh sites with different histories.
+    public func plan(applied: [AppliedMigration]) -> Result<MigrationPlan, InvalidMigrationSet> {
+        var problems: [MigrationProblem] = []
+        let byVersion = Dictionary(uniqueKeysWithValues: migrations.map { ($0.version, $0) })
+        let appliedVersions = Set(applied.map(\.version))
+        for record in applied.sorted(by: { $0.version < $1.version }) {
+            guard let migration = byVersion[record.version] else {
+                problems.append(MigrationProblem(.missingFile, file: "\(record.version)_\(record.name).json", version: record.version,
+                                                 reason: "this migration was applied on \(record.appliedAt) but its file is missing; put the file back (migrations are never removed once released)"))
+                continue
+            }
+            if migration.checksum != record.checksum {
+                problems.append(MigrationProblem(.checksumMismatch, file: migration.file, version: record.version,
+                                                 reason: "the file was changed after it was applied (checksum \(record.checksum.prefix(12))… when applied, \(migration.checksum.prefix(12))… now); restore the released content and put the change in a new migration"))
+            }
+        }
+        let newestApplied = applied.map(\.version).max()
+        let pending = migrations.filter { !appliedVersions.contains($0.version) }
+        if let newestApplied {
+            for migration in pending where migration.version < newestApplied {
+                problems.append(MigrationProblem(.outOfOrder, file: migration.file, version: migration.version,
+                                                 reason: "it is not applied yet but sorts before \(newestApplied), which is; applying it now would give this site a different history from a fresh install. Give it a version after \(newestApplied)"))
+            }
+        }
+        guard problems.isEmpty else { return .failure(InvalidMigrationSet(problems: problems)) }
+        return .success(MigrationPlan(applied: applied.sorted { $0.version < $1.version }, pending: pending, target: latestVersion))
+    }
+}
+
+/// A row of the registry table.
+public struct AppliedMigration: Equatable, Sendable {
+    public var version: String
+    public var name: String
+    public var appliedAt: String
+    public var checksum: String
+
+    public init(version: String, name: String, appliedAt: String, checksum: String) {
+        self.version = version
+        self.name = name
+        self.appliedAt = appliedAt
+        self.checksum = checksum
+    }
+}
+
+/// What an activation has to do.
+public struct MigrationPlan: Sendable {
+    public var applied: [AppliedMigration]
+    public var pending: [Migration]
+    public var target: String?
+}

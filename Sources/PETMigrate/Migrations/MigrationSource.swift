@@ -1,0 +1,84 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Where migrations come from. The engine only needs the files' names and bytes; keeping
+/// that behind a protocol (as golang-migrate's `source` does) lets tests and other hosts
+/// supply migrations without a directory.
+public protocol MigrationSource: Sendable {
+    /// A description for messages, e.g. the directory path.
+    var location: String { get }
+    /// Every entry the source holds, in no particular order, with its bytes
+    /// (nil when the entry could not be read, with the reason).
+    func entries() throws(MigrationSourceError) -> [MigrationSourceEntry]
+}
+
+public struct MigrationSourceEntry: Sendable {
+    public var fileName: String
+    public var contents: Result<[UInt8], MigrationSourceError>
+
+    public init(fileName: String, contents: Result<[UInt8], MigrationSourceError>) {
+        self.fileName = fileName
+        self.contents = contents
+    }
+}
+
+public struct MigrationSourceError: Error, Sendable {
+    public var reason: String
+    public init(_ reason: String) { self.reason = reason }
+}
+
+/// Migrations as `VERSION_NAME.json` files in one directory. Hidden files (`.gitkeep`,
+/// editors' swap files) are ignored; anything else that is not a migration file is an error,
+/// because a misnamed migration that silently never runs is worse than a refusal.
+public struct DirectoryMigrationSource: MigrationSource {
+    public let directory: String
+
+    public init(directory: String) {
+        self.directory = directory
+    }
+
+    public var location: String { directory }
+
+    public func entries() throws(MigrationSourceError) -> [MigrationSourceEntry] {
+        guard let stream = opendir(directory) else {
+            if errno == ENOENT { throw MigrationSourceError("the migrations directory \(directory) does not exist") }
+            if errno == ENOTDIR { throw MigrationSourceError("\(directory) is not a directory") }
+            throw MigrationSourceError("the migrations directory \(directory) cannot be read (check its permissions)")
+        }
+        defer { closedir(stream) }
+        var names: [String] = []
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if !name.hasPrefix(".") { names.append(name) }
+        }
+        return names.map { name in
+            let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
+            return MigrationSourceEntry(fileName: name, contents: Self.read(path))
+        }
+    }
+
+    private static func read(_ path: String) -> Result<[UInt8], MigrationSourceError> {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return .failure(MigrationSourceError("the file cannot be read (check its permissions)")) }
+        if (info.st_mode & S_IFMT) == S_IFDIR { return .failure(MigrationSourceError("it is a directory, not a migration file")) }
+        guard info.st_size <= 16 * 1024 * 1024 else { return .failure(MigrationSourceError("the file is larger than 16 MiB")) }
+        guard let file = fopen(path, "rb") else { return .failure(MigrationSourceError("the file cannot be read (check its permissions)")) }
+        defer { fclose(file) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = fread(&buffer, 1, buffer.count, file)
+            if count > 0 { bytes.append(contentsOf: buffer[0..<count]) }
+            if count < buffer.count {
+                if ferror(file) != 0 { return .failure(MigrationSourceError("the file could not be read completely")) }
+                break
+            }
+        }
+        return .success(bytes)
+    }
+}

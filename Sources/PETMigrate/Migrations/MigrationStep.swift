@@ -1,0 +1,134 @@
+/// The portable column types a migration may use. Each dialect maps them to its own types,
+/// so one migration file serves SQLite and MariaDB alike.
+public enum PortableType: String, CaseIterable, Sendable {
+    case integer, bigint, string, text, decimal, boolean, datetime, date, json, blob, double
+
+    /// Types whose values may be indexed directly (long texts and blobs need prefix lengths,
+    /// which would make the index mean different things per dialect).
+    var isIndexable: Bool {
+        switch self {
+        case .text, .json, .blob: return false
+        default: return true
+        }
+    }
+}
+
+/// A literal default value of a column.
+public enum ColumnDefault: Equatable, Sendable {
+    case string(String)
+    case number(Double)
+    case bool(Bool)
+    case null
+}
+
+public struct ColumnDefinition: Equatable, Sendable {
+    public var name: String
+    public var type: PortableType
+    /// Characters, for `string` only.
+    public var length: Int?
+    /// Digits in all and after the point, for `decimal` only.
+    public var precision: Int?
+    public var scale: Int?
+    /// Columns are NOT NULL unless the migration says otherwise: a NULL is a decision.
+    public var nullable: Bool
+    public var defaultValue: ColumnDefault?
+    public var autoIncrement: Bool
+
+    public init(name: String, type: PortableType, length: Int? = nil, precision: Int? = nil, scale: Int? = nil,
+                nullable: Bool = false, defaultValue: ColumnDefault? = nil, autoIncrement: Bool = false) {
+        self.name = name
+        self.type = type
+        self.length = length
+        self.precision = precision
+        self.scale = scale
+        self.nullable = nullable
+        self.defaultValue = defaultValue
+        self.autoIncrement = autoIncrement
+    }
+}
+
+public struct IndexDefinition: Equatable, Sendable {
+    public var name: String
+    public var columns: [String]
+    public var unique: Bool
+
+    public init(name: String, columns: [String], unique: Bool = false) {
+        self.name = name
+        self.columns = columns
+        self.unique = unique
+    }
+}
+
+public struct TableDefinition: Equatable, Sendable {
+    /// The logical name, without the site prefix.
+    public var name: String
+    public var columns: [ColumnDefinition]
+    public var primaryKey: [String]
+    public var indexes: [IndexDefinition]
+
+    public init(name: String, columns: [ColumnDefinition], primaryKey: [String], indexes: [IndexDefinition] = []) {
+        self.name = name
+        self.columns = columns
+        self.primaryKey = primaryKey
+        self.indexes = indexes
+    }
+}
+
+/// How the engine tells that a raw SQL step has already taken effect, so a re-run skips it.
+public enum AppliedCondition: Equatable, Sendable {
+    case tableExists(table: String)
+    case columnExists(table: String, column: String)
+    case indexExists(table: String, index: String)
+    /// A query per dialect; the step counts as applied when it returns at least one row.
+    case rowExists(query: DialectSQL)
+}
+
+/// SQL text per dialect. `{prefix}` in the text stands for the site's table prefix.
+public struct DialectSQL: Equatable, Sendable {
+    public var sqlite: String
+    public var mariadb: String
+
+    public init(sqlite: String, mariadb: String) {
+        self.sqlite = sqlite
+        self.mariadb = mariadb
+    }
+
+    public func text(for dialect: DialectName) -> String {
+        switch dialect {
+        case .sqlite: return sqlite
+        case .mariadb: return mariadb
+        }
+    }
+}
+
+public enum DialectName: String, Sendable, CaseIterable {
+    case sqlite, mariadb
+}
+
+/// One declarative step of a migration. There is deliberately no drop, rename, truncate,
+/// delete or type change: reverting behaviour is a new migration, never a destructive one.
+public enum MigrationStep: Equatable, Sendable {
+    case createTable(TableDefinition)
+    case addColumn(table: String, column: ColumnDefinition)
+    case addIndex(table: String, index: IndexDefinition)
+    case sql(DialectSQL, appliedIf: AppliedCondition)
+
+    /// The `op` as written in migration files.
+    public var op: String {
+        switch self {
+        case .createTable: return "create_table"
+        case .addColumn: return "add_column"
+        case .addIndex: return "add_index"
+        case .sql: return "sql"
+        }
+    }
+
+    /// The logical table the step works on, if it names one.
+    public var table: String? {
+        switch self {
+        case .createTable(let definition): return definition.name
+        case .addColumn(let table, _), .addIndex(let table, _): return table
+        case .sql: return nil
+        }
+    }
+}

@@ -1,0 +1,62 @@
+import PETMigrate
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+// The C ABI of include/pet_migrate.h. Each function only translates: JSON text in, an
+// engine call, a JSON report out. Nothing here may trap on bad input — a crash would take
+// the whole PHP worker down — so every failure becomes a PET_CONFIG report.
+
+@_cdecl("pet_migrate_activate")
+public func pet_migrate_activate(_ config: UnsafePointer<CChar>?, _ report: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+    respond(report) { try MigrationEngine(configuration: parse(config)).activate() }
+}
+
+@_cdecl("pet_migrate_status")
+public func pet_migrate_status(_ config: UnsafePointer<CChar>?, _ report: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+    respond(report) { try MigrationEngine(configuration: parse(config)).status() }
+}
+
+@_cdecl("pet_migrate_events")
+public func pet_migrate_events(_ config: UnsafePointer<CChar>?, _ report: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+    respond(report) { try MigrationEngine(configuration: parse(config)).events() }
+}
+
+@_cdecl("pet_migrate_lint")
+public func pet_migrate_lint(_ config: UnsafePointer<CChar>?, _ report: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+    respond(report) { try MigrationEngine(configuration: parse(config, needsDatabase: false)).lint() }
+}
+
+@_cdecl("pet_migrate_free")
+public func pet_migrate_free(_ string: UnsafeMutablePointer<CChar>?) {
+    free(string)
+}
+
+/// A static C string: it lives as long as the library (kept mapped by `-z nodelete`).
+nonisolated(unsafe) private let versionCString: UnsafeMutablePointer<CChar> = strdup(PETMigrateVersion.string)!
+
+@_cdecl("pet_migrate_version")
+public func pet_migrate_version() -> UnsafePointer<CChar> {
+    UnsafePointer(versionCString)
+}
+
+private func parse(_ config: UnsafePointer<CChar>?, needsDatabase: Bool = true) throws(ConfigurationError) -> EngineConfiguration {
+    guard let config else { throw ConfigurationError("bad configuration: the configuration is NULL (pass a JSON object)") }
+    guard let text = String(validatingCString: config) else { throw ConfigurationError("bad configuration: the configuration is not valid UTF-8") }
+    return try EngineConfiguration.parse(json: text, needsDatabase: needsDatabase)
+}
+
+private func respond(_ out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ work: () throws -> Report) -> Int32 {
+    let report: Report
+    do {
+        report = try work()
+    } catch let error as ConfigurationError {
+        report = Report(result: .config, message: error.reason)
+    } catch {
+        report = Report(result: .config, message: "unexpected error: \(error)")
+    }
+    out?.pointee = strdup(JSONWriter.serialize(report.json))
+    return report.result.rawValue
+}

@@ -1,0 +1,116 @@
+import ArgumentParser
+import PETMigrate
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@main
+struct PETMigrateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pet-migrate",
+        abstract: "Applies PET's database migrations: all or nothing, never losing data.",
+        discussion: """
+            Exit codes follow the engine's result codes: 0 PET_OK, 1 PET_PENDING, 2 PET_LOCKED, \
+            3 PET_MAINTENANCE, 4 PET_INVALID, 5 PET_CONFIG.
+            A MariaDB password is read from the environment variable PET_DB_PASSWORD; it never \
+            needs to be on the command line and never appears in any output.
+            """,
+        version: PETMigrateVersion.string,
+        subcommands: [Activate.self, Status.self, Resume.self, Events.self, Lint.self])
+}
+
+/// Options every command that reaches a database shares.
+struct DatabaseOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "sqlite:PATH, or mariadb://USER@HOST[:PORT]/DATABASE[?socket=PATH]; the password comes from PET_DB_PASSWORD.",
+        valueName: "database"))
+    var database: String = "sqlite:pet.db"
+
+    @Option(help: "The site's table prefix.")
+    var prefix: String = "wp_"
+
+    @Option(help: "The directory of VERSION_NAME.json migration files.")
+    var migrations: String = "migrations"
+
+    @Option(help: "Seconds to wait for the migration lock before giving up with PET_LOCKED.")
+    var lockTimeout: Int = 5
+
+    @Option(help: "Output format: table or json.")
+    var format: OutputFormat = .table
+
+    func configuration() throws -> EngineConfiguration {
+        EngineConfiguration(database: try DatabaseURL.parse(database, password: passwordFromEnvironment()), prefix: prefix,
+                            migrationsDirectory: migrations, lockTimeoutSeconds: lockTimeout)
+    }
+
+    private func passwordFromEnvironment() -> String {
+        getenv("PET_DB_PASSWORD").map { String(cString: $0) } ?? ""
+    }
+}
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, json
+}
+
+/// Prints the report and exits with its result code.
+func finish(_ report: Report, format: OutputFormat) throws -> Never {
+    switch format {
+    case .json: print(JSONWriter.serialize(report.json))
+    case .table: print(ReportPrinter.text(for: report))
+    }
+    fflush(nil)
+    exit(report.result.rawValue)
+}
+
+struct Activate: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Validate the migrations and apply every pending one, in order.")
+    @OptionGroup var options: DatabaseOptions
+
+    func run() throws {
+        try finish(MigrationEngine(configuration: options.configuration()).activate(), format: options.format)
+    }
+}
+
+struct Resume: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Continue after maintenance once its cause is fixed: undo what an interrupted run left, apply what is pending, report.")
+    @OptionGroup var options: DatabaseOptions
+
+    func run() throws {
+        try finish(MigrationEngine(configuration: options.configuration()).activate(), format: options.format)
+    }
+}
+
+struct Status: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show where the schema stands. Read-only: never waits for the migration lock.")
+    @OptionGroup var options: DatabaseOptions
+
+    func run() throws {
+        try finish(MigrationEngine(configuration: options.configuration()).status(), format: options.format)
+    }
+}
+
+struct Events: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show the newest entries of the migration audit log.")
+    @OptionGroup var options: DatabaseOptions
+    @Option(help: "How many events to show.")
+    var limit: Int = 50
+
+    func run() throws {
+        var configuration = try options.configuration()
+        configuration.eventsLimit = max(1, min(limit, 10000))
+        try finish(MigrationEngine(configuration: configuration).events(), format: options.format)
+    }
+}
+
+struct Lint: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Validate a migrations directory without any database (for plugin authors' CI).")
+    @Option(help: "The directory of VERSION_NAME.json migration files.")
+    var migrations: String = "migrations"
+    @Option(help: "Output format: table or json.")
+    var format: OutputFormat = .table
+
+    func run() throws {
+        try finish(MigrationEngine(configuration: EngineConfiguration(database: nil, migrationsDirectory: migrations)).lint(), format: format)
+    }
+}

@@ -1,0 +1,50 @@
+import PETMigrate
+
+/// The `--format table` rendering of a report: the verdict first, then the details a person
+/// needs to act on it.
+enum ReportPrinter {
+    static func text(for report: Report) -> String {
+        var lines: [String] = ["\(report.result.name): \(report.message)"]
+        if let mode = report.mode { lines.append("mode: \(mode.rawValue)") }
+        if report.schemaVersion != nil || report.targetVersion != nil {
+            lines.append("schema version: \(report.schemaVersion ?? "none"), target: \(report.targetVersion ?? "none")")
+        }
+        if !report.problems.isEmpty {
+            lines.append("")
+            lines.append("problems:")
+            for problem in report.problems {
+                var place = problem.file ?? problem.version ?? "migration set"
+                if let step = problem.step { place += ", step \(step)" }
+                lines.append("  - \(place): \(problem.reason)")
+            }
+        }
+        if !report.applied.isEmpty {
+            lines.append("")
+            lines.append(table(header: ["applied", "name", "applied at", "checksum"],
+                               rows: report.applied.map { [$0.version, $0.name, $0.appliedAt, String($0.checksum.prefix(12))] }))
+        }
+        if !report.pending.isEmpty {
+            lines.append("")
+            lines.append(table(header: ["pending", "name"], rows: report.pending.map { [$0.version, $0.name] }))
+        }
+        if let events = report.events, !events.isEmpty {
+            lines.append("")
+            lines.append(table(header: ["id", "at", "event", "version", "message"],
+                               rows: events.map { [String($0.id), $0.occurredAt, $0.kind, $0.version ?? "", $0.message] }))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func table(header: [String], rows: [[String]]) -> String {
+        var widths = header.map(\.count)
+        for row in rows {
+            for (column, cell) in row.enumerated() { widths[column] = max(widths[column], cell.count) }
+        }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { column, cell in
+                column == cells.count - 1 ? cell : cell + String(repeating: " ", count: widths[column] - cell.count)
+            }.joined(separator: "  ")
+        }
+        return ([line(header), line(widths.map { String(repeating: "-", count: $0) })] + rows.map(line)).joined(separator: "\n")
+    }
+}
