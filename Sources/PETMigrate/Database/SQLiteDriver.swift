@@ -10,11 +10,15 @@ public final class SQLiteDriver: DatabaseDriver, SQLDefinitionRendering {
     public let schemaChangesAreTransactional = true
     private var handle: OpaquePointer?
     private let path: String
+    private var busyTimeoutMilliseconds: Int32 = 0
 
     /// Opens the database file. With `create: false` (status and events, which never write)
     /// a missing file is not created: an empty in-memory database stands for it, which is
     /// exactly what a database that was never migrated looks like.
-    public init(path: String, create: Bool = true) throws(DatabaseError) {
+    /// `busyTimeoutMilliseconds` bounds waits for SQLite's file locks outside the migration
+    /// lock (the switch to WAL on first use, checkpoints), so concurrent processes queue
+    /// briefly instead of failing.
+    public init(path: String, create: Bool = true, busyTimeoutMilliseconds: Int = 2000) throws(DatabaseError) {
         self.path = path
         var db: OpaquePointer?
         var flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX
@@ -31,7 +35,9 @@ public final class SQLiteDriver: DatabaseDriver, SQLDefinitionRendering {
             throw DatabaseError(.connection, code: status, message: "cannot open the SQLite database \(path): \(reason)")
         }
         handle = db
+        self.busyTimeoutMilliseconds = Int32(clamping: busyTimeoutMilliseconds)
         sqlite3_extended_result_codes(db, 1)
+        sqlite3_busy_timeout(db, self.busyTimeoutMilliseconds)
         // WAL lets status and the site's readers go on while a migration holds the write lock.
         if create {
             _ = try? query("PRAGMA journal_mode=WAL")
@@ -215,7 +221,7 @@ public final class SQLiteDriver: DatabaseDriver, SQLDefinitionRendering {
     public func acquireMigrationLock(key: String, timeoutSeconds: Int) throws(DatabaseError) -> Bool {
         let db = try db
         sqlite3_busy_timeout(db, Int32(clamping: max(0, timeoutSeconds) * 1000))
-        defer { sqlite3_busy_timeout(db, 0) }
+        defer { sqlite3_busy_timeout(db, busyTimeoutMilliseconds) }
         do {
             try execute("BEGIN IMMEDIATE")
             return true

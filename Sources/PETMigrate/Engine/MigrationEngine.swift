@@ -276,7 +276,10 @@ public struct MigrationEngine: Sendable {
     private func openDriver(forWriting: Bool) throws -> DatabaseDriver {
         switch configuration.database {
         case .sqlite(let path):
-            return try SQLiteDriver(path: path, create: forWriting)
+            // Readers wait at most a moment (status must answer at once); writers as long as
+            // they would wait for the migration lock.
+            return try SQLiteDriver(path: path, create: forWriting,
+                                    busyTimeoutMilliseconds: forWriting ? configuration.lockTimeoutSeconds * 1000 : 200)
         case .mariadb(let endpoint):
             return try MariaDBDriver(endpoint: endpoint, lockWaitTimeoutSeconds: configuration.ddlLockWaitSeconds)
         case nil:
