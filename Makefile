@@ -1,0 +1,54 @@
+# PET Migrate: one entry point for the multi-language build.
+#   make run    install what is missing, build, migrate a local SQLite database with the
+#               plugin's migrations and print its status
+#   make test   install what is missing, build everything and run every test suite
+SHELL := /bin/bash
+REPO := $(CURDIR)
+SWIFT_RELEASE := swift build -c release -Xswiftc -static-stdlib
+LIB := .build/release/libpet_migrate.so
+CLI := .build/release/pet-migrate
+EXTENSION := bridge/modules/pet_migrate.so
+RUN_DATABASE ?= pet.db
+
+.PHONY: all deps test-deps lib cli extension run test test-swift test-bridge test-wordpress mariadb clean
+
+all: lib cli extension
+
+deps:
+	@scripts/install-deps.sh
+
+test-deps:
+	@scripts/install-deps.sh --test
+
+lib:
+	$(SWIFT_RELEASE) --product pet_migrate
+
+cli:
+	$(SWIFT_RELEASE) --product pet-migrate
+
+extension: lib
+	scripts/build-bridge.sh
+
+run: deps cli
+	$(CLI) activate --database sqlite:$(RUN_DATABASE) --migrations php/migrations
+	$(CLI) status --database sqlite:$(RUN_DATABASE) --migrations php/migrations
+
+mariadb:
+	scripts/mariadb-test-server.sh start
+
+test: test-deps all mariadb
+	@eval "$$(scripts/mariadb-test-server.sh env)" && $(MAKE) --no-print-directory test-swift test-bridge test-wordpress
+
+test-swift:
+	swift build --build-tests
+	swift test
+
+test-bridge:
+	scripts/test-bridge.sh
+
+test-wordpress:
+	scripts/test-wordpress.sh
+
+clean:
+	rm -rf .build
+	-[ -f bridge/Makefile ] && $(MAKE) -C bridge distclean

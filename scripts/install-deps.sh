@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs the Debian packages PET Migrate needs to build and test, if any is missing.
+#   scripts/install-deps.sh          build and run (engine, CLI, PHP extension)
+#   scripts/install-deps.sh --test   also what the test suites need (MariaDB server,
+#                                    WordPress, headless Chromium)
+# The Swift toolchain itself is expected at /opt/swift or on PATH.
+set -euo pipefail
+
+packages=(pkg-config libsqlite3-dev sqlite3 libmariadb-dev php-cli php-dev php-sqlite3 php-mysql)
+if [ "${1:-}" = "--test" ]; then
+  packages+=(mariadb-server mariadb-client wordpress chromium chromium-driver python3-selenium valgrind)
+fi
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if ! command -v swift >/dev/null && [ -x /opt/swift/usr/bin/swift ]; then
+  echo "install-deps: add /opt/swift/usr/bin to PATH" >&2
+fi
+command -v swift >/dev/null || { echo "install-deps: the Swift toolchain (swift) is not on PATH" >&2; exit 1; }
