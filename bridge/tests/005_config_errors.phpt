@@ -28,7 +28,6 @@ $cases = [
     'prefix is an int' => ['prefix' => 7] + $good,
     'migrations_dir is an array' => ['migrations_dir' => ['a']] + $good,
     'lock_timeout_seconds is a string' => ['lock_timeout_seconds' => 'five'] + $good,
-    'a SQLite file in a directory that does not exist' => pet_sqlite_config("$dir/missing/dir/site.db"),
     'a MariaDB port that is a string' => ['database' => ['driver' => 'mariadb', 'host' => '127.0.0.1',
         'port' => '3306', 'user' => 'u', 'password' => 'p', 'name' => 'n']] + $good,
 ];
@@ -42,6 +41,14 @@ foreach (['pet_migrate_activate', 'pet_migrate_status', 'pet_migrate_events'] as
         }
     }
 }
+/* activate cannot create a SQLite file where no directory is; status and events never
+ * write, so to them a missing file is an empty database */
+$missing = pet_sqlite_config("$dir/missing/dir/site.db");
+foreach (['pet_migrate_activate', 'pet_migrate_status', 'pet_migrate_events'] as $function) {
+    echo "$function(a SQLite file in a directory that does not exist): ", pet_summary($function($missing)), "\n";
+}
+var_dump(is_dir("$dir/missing"));
+
 $report = pet_migrate_events(['events_limit' => 'ten'] + $good);
 echo pet_summary($report), "\n";
 foreach ([[], ['migrations_dir' => 42], ['database' => $good['database']]] as $config) {
@@ -56,6 +63,10 @@ var_dump($report['result'], $report['result_name'], str_contains($report['messag
 var_dump(file_exists("$dir/site.db"));
 ?>
 --EXPECT--
+pet_migrate_activate(a SQLite file in a directory that does not exist): PET_CONFIG
+pet_migrate_status(a SQLite file in a directory that does not exist): PET_PENDING pending=1
+pet_migrate_events(a SQLite file in a directory that does not exist): PET_OK
+bool(false)
 PET_CONFIG
 PET_CONFIG
 PET_CONFIG

@@ -83,12 +83,12 @@ var_dump(str_contains($serialized, $env['password']));
 ?>
 --EXPECT--
 -- status before activate
-PET_PENDING applied=0 pending=1
+PET_PENDING pending=1
 NULL
 array(0) {
 }
 -- first activate
-PET_OK applied=1 pending=0 newly_applied=1
+PET_OK applied=1 newly_applied=1
 array(1) {
   [0]=>
   string(15) "2026_02_10_0001"
@@ -112,16 +112,16 @@ string(15) "2026_02_10_0001"
 string(18) "create_core_tables"
 id project_id title done due_on created_at
 -- second activate
-PET_OK applied=1 pending=0 newly_applied=0
+PET_OK applied=1
 int(1)
 bool(true)
 -- status
-PET_OK applied=1 pending=0
+PET_OK applied=1
 string(15) "2026_02_10_0001"
 string(5) "ready"
 bool(true)
 -- status over the Unix socket (host localhost)
-PET_OK applied=1 pending=0
+PET_OK applied=1
 -- events
 PET_OK events=1
 bool(true)
