@@ -33,12 +33,29 @@ const PET_INVALID = UNKNOWN;
  */
 const PET_CONFIG = UNKNOWN;
 
+/*
+ * Each function below encodes $config as JSON (see include/pet_migrate.h for its keys),
+ * calls the engine function of the same name and returns its report decoded into an
+ * associative array: "result" (a PET_* constant), "result_name", "message", "mode",
+ * "schema_version", "target_version", "applied", "pending", "error", ...
+ * Engine failures (bad configuration, unreachable database, invalid migration set, lock
+ * held elsewhere, failed migration) come back as "result", never as an exception.
+ * Throws TypeError when $config is not an array, ValueError when it cannot be encoded as
+ * JSON (resources, NAN/INF, invalid UTF-8, recursion), RuntimeException if the engine
+ * returns no report or one that is not a JSON object.
+ */
+
+/** Validates the migration set and applies every pending migration in version order. */
 function pet_migrate_activate(array $config): array {}
 
+/** Read-only: where the schema stands; never takes or waits for the migration lock. */
 function pet_migrate_status(array $config): array {}
 
+/** Read-only: the newest audit events (config "events_limit", default 50) in "events". */
 function pet_migrate_events(array $config): array {}
 
+/** Validates $config["migrations_dir"] without touching any database: PET_OK or PET_INVALID. */
 function pet_migrate_lint(array $config): array {}
 
+/** The engine library's version, "MAJOR.MINOR.PATCH". */
 function pet_migrate_version(): string {}

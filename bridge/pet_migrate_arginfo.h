@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: aac947187b50a0472cdfd8c6a322bd1c93f6f838 */
+ * Stub hash: bceb239b15eeb7fc0345891cb6609956c6b142fe */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_pet_migrate_activate, 0, 1, IS_ARRAY, 0)
 	ZEND_ARG_TYPE_INFO(0, config, IS_ARRAY, 0)
