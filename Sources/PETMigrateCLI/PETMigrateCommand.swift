@@ -38,9 +38,26 @@ struct DatabaseOptions: ParsableArguments {
     @Option(help: "Output format: table or json.")
     var format: OutputFormat = .table
 
+    @Option(help: "Seconds a schema change waits for a table in use before failing cleanly (MariaDB).")
+    var ddlLockWait: Int = 10
+
+    /// POINT:ACTION[:STEP[:VERSION]]; only honoured with PET_MIGRATE_TEST_FAULTS=1 (crash tests).
+    @Option(help: .hidden)
+    var testFault: [String] = []
+
     func configuration() throws -> EngineConfiguration {
         EngineConfiguration(database: try DatabaseURL.parse(database, password: passwordFromEnvironment()), prefix: prefix,
-                            migrationsDirectory: migrations, lockTimeoutSeconds: lockTimeout)
+                            migrationsDirectory: migrations, lockTimeoutSeconds: lockTimeout, ddlLockWaitSeconds: ddlLockWait,
+                            testFaults: try testFault.map(Self.parseFault))
+    }
+
+    private static func parseFault(_ text: String) throws -> FaultInjector.Fault {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count >= 2, let point = FaultInjector.Point(rawValue: parts[0]), let action = FaultInjector.Action(rawValue: parts[1]) else {
+            throw ValidationError("--test-fault takes POINT:ACTION[:STEP[:VERSION]]")
+        }
+        let step = parts.count > 2 && !parts[2].isEmpty ? Int(parts[2]) : nil
+        return FaultInjector.Fault(point: point, version: parts.count > 3 ? parts[3] : nil, step: step, action: action)
     }
 
     private func passwordFromEnvironment() -> String {

@@ -32,9 +32,9 @@ import Testing
     }
 
     @Test func testFaultsNeedTheEnvironmentSwitch() throws {
-        let configuration = try EngineConfiguration.parse(json: #"{"migrations_dir": "/m", "database": {"driver": "sqlite", "path": "x"}, "test_fault": {"point": "after_ddl", "step": 2, "action": "kill"}}"#)
-        #expect(configuration.testFault?.point == .afterDDL)
+        let configuration = try EngineConfiguration.parse(json: #"{"migrations_dir": "/m", "database": {"driver": "sqlite", "path": "x"}, "test_faults": [{"point": "after_ddl", "step": 2, "action": "kill"}]}"#)
+        #expect(configuration.testFaults.first?.point == .afterDDL)
         // The test process does not set PET_MIGRATE_TEST_FAULTS, so the fault is inert here.
-        #expect(FaultInjector(fault: configuration.testFault).fault == nil)
+        #expect(FaultInjector(faults: configuration.testFaults).faults.isEmpty)
     }
 }

@@ -50,6 +50,11 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible {
     public var description: String { message }
 }
 
+/// What an `ALTER TABLE` does, which decides how online it can run.
+public enum SchemaChangeKind: Sendable {
+    case addColumn, addIndex
+}
+
 /// How the engine reaches one database dialect: one protocol, one implementation per
 /// dialect (as golang-migrate's database drivers), so that the engine never asks which
 /// dialect it talks to. Every method works on physical names (prefix applied).
@@ -77,6 +82,10 @@ public protocol DatabaseDriver: AnyObject {
     func createTableStatements(_ table: TableDefinition, physicalName: String, ifNotExists: Bool) -> [String]
     func addColumnStatement(_ column: ColumnDefinition, table: String) -> String
     func addIndexStatement(_ index: IndexDefinition, table: String) -> String
+    /// Runs an `ALTER TABLE` of a step, as online as the dialect allows: MariaDB first asks
+    /// for `ALGORITHM=INSTANT` (a column) or `INPLACE, LOCK=NONE` (an index), so readers and
+    /// writers of a large table are not blocked, and falls back when the server says no.
+    func executeSchemaChange(_ statement: String, kind: SchemaChangeKind) throws(DatabaseError)
     func dropTableStatement(_ table: String) -> String
     func dropColumnStatement(_ column: String, table: String) -> String
     func dropIndexStatement(_ index: String, table: String) -> String

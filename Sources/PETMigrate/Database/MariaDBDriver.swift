@@ -41,6 +41,8 @@ public final class MariaDBDriver: DatabaseDriver, SQLDefinitionRendering {
     /// Server error numbers the engine tells apart.
     enum ServerError {
         static let lockWaitTimeout: UInt32 = 1205
+        static let algorithmNotSupported: Int32 = 1845
+        static let algorithmNotSupportedReason: Int32 = 1846
         static let accessDenied: UInt32 = 1045
         static let unknownDatabase: UInt32 = 1049
         static let serverGone: UInt32 = 2006
@@ -251,6 +253,25 @@ public final class MariaDBDriver: DatabaseDriver, SQLDefinitionRendering {
 
     public func addIndexStatement(_ index: IndexDefinition, table: String) -> String {
         "ALTER TABLE \(quoteIdentifier(table)) ADD \(index.unique ? "UNIQUE " : "")INDEX \(quoteIdentifier(index.name)) (\(columnList(index.columns)))"
+    }
+
+    public func executeSchemaChange(_ statement: String, kind: SchemaChangeKind) throws(DatabaseError) {
+        let online: [String]
+        switch kind {
+        case .addColumn: online = [", ALGORITHM=INSTANT", ", ALGORITHM=INPLACE, LOCK=NONE"]
+        case .addIndex: online = [", ALGORITHM=INPLACE, LOCK=NONE"]
+        }
+        for clause in online {
+            do {
+                try execute(statement + clause)
+                return
+            } catch {
+                // 1845/1846: the algorithm or lock level is not supported for this change;
+                // the server refused before doing anything, so the next form may be tried.
+                guard error.code == ServerError.algorithmNotSupported || error.code == ServerError.algorithmNotSupportedReason else { throw error }
+            }
+        }
+        try execute(statement)
     }
 
     public func dropTableStatement(_ table: String) -> String {

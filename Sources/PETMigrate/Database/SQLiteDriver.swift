@@ -197,6 +197,10 @@ public final class SQLiteDriver: DatabaseDriver, SQLDefinitionRendering {
         "CREATE \(index.unique ? "UNIQUE " : "")INDEX \(ifNotExists ? "IF NOT EXISTS " : "")\(quoteIdentifier(physicalIndexName(index.name, table: table))) ON \(quoteIdentifier(table)) (\(columnList(index.columns)))"
     }
 
+    public func executeSchemaChange(_ statement: String, kind: SchemaChangeKind) throws(DatabaseError) {
+        try execute(statement)
+    }
+
     public func dropTableStatement(_ table: String) -> String {
         "DROP TABLE \(quoteIdentifier(table))"
     }

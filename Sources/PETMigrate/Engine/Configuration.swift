@@ -15,17 +15,17 @@ public struct EngineConfiguration: Sendable {
     public var ddlLockWaitSeconds: Int
     public var eventsLimit: Int
     /// Honoured only when the process environment enables test faults; see `FaultInjector`.
-    public var testFault: FaultInjector.Fault?
+    public var testFaults: [FaultInjector.Fault]
 
     public init(database: Database?, prefix: String = "wp_", migrationsDirectory: String, lockTimeoutSeconds: Int = 5,
-                ddlLockWaitSeconds: Int = 10, eventsLimit: Int = 50, testFault: FaultInjector.Fault? = nil) {
+                ddlLockWaitSeconds: Int = 10, eventsLimit: Int = 50, testFaults: [FaultInjector.Fault] = []) {
         self.database = database
         self.prefix = prefix
         self.migrationsDirectory = migrationsDirectory
         self.lockTimeoutSeconds = lockTimeoutSeconds
         self.ddlLockWaitSeconds = ddlLockWaitSeconds
         self.eventsLimit = eventsLimit
-        self.testFault = testFault
+        self.testFaults = testFaults
     }
 
     /// The key of the migration lock: one migrating process per database and prefix.
@@ -57,7 +57,7 @@ extension EngineConfiguration {
         }
         do throws(DecodingFailure) {
             let fields = try FieldReader(root, what: "the configuration", allowedKeys: [
-                "database", "prefix", "migrations_dir", "lock_timeout_seconds", "ddl_lock_wait_seconds", "events_limit", "test_fault",
+                "database", "prefix", "migrations_dir", "lock_timeout_seconds", "ddl_lock_wait_seconds", "events_limit", "test_faults",
             ])
             guard let directory = try fields.string("migrations_dir"), !directory.isEmpty else {
                 throw DecodingFailure("\"migrations_dir\" is missing: the directory of the migration files")
@@ -79,8 +79,8 @@ extension EngineConfiguration {
                 guard (1...10000).contains(limit) else { throw DecodingFailure("\"events_limit\" must be from 1 to 10000") }
                 configuration.eventsLimit = limit
             }
-            if let fault = try fields.value("test_fault") {
-                configuration.testFault = try FaultInjector.Fault.parse(fault)
+            for fault in try fields.array("test_faults") ?? [] {
+                configuration.testFaults.append(try FaultInjector.Fault.parse(fault))
             }
             if let database = try fields.value("database") {
                 configuration.database = try parseDatabase(database)

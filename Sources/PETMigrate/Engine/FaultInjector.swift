@@ -45,12 +45,12 @@ public struct FaultInjector: Sendable {
         }
 
         static func parse(_ value: JSONValue) throws(DecodingFailure) -> Fault {
-            let fields = try FieldReader(value, what: "\"test_fault\"", allowedKeys: ["point", "version", "step", "action"])
+            let fields = try FieldReader(value, what: "a test fault", allowedKeys: ["point", "version", "step", "action"])
             guard let pointName = try fields.string("point"), let point = Point(rawValue: pointName) else {
-                throw DecodingFailure("\"test_fault\" needs a \"point\": one of \(Point.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw DecodingFailure("a test fault needs a \"point\": one of \(Point.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             guard let actionName = try fields.string("action"), let action = Action(rawValue: actionName) else {
-                throw DecodingFailure("\"test_fault\" needs an \"action\": fail or kill")
+                throw DecodingFailure("a test fault needs an \"action\": fail or kill")
             }
             return Fault(point: point, version: try fields.string("version"), step: try fields.int("step"), action: action)
         }
@@ -61,10 +61,10 @@ public struct FaultInjector: Sendable {
         public var description: String { "injected test failure at \(point.rawValue)" }
     }
 
-    let fault: Fault?
+    let faults: [Fault]
 
-    init(fault: Fault?) {
-        self.fault = Self.isEnabled ? fault : nil
+    init(faults: [Fault]) {
+        self.faults = Self.isEnabled ? faults : []
     }
 
     static var isEnabled: Bool {
@@ -72,14 +72,15 @@ public struct FaultInjector: Sendable {
         return String(cString: value) == "1"
     }
 
-    /// Fails or kills the process if the configured fault is at this point.
+    /// Fails or kills the process if a configured fault is at this point.
     func check(_ point: Point, version: String, step: Int?) throws(InjectedFailure) {
-        guard let fault, fault.point == point else { return }
-        if let expected = fault.version, expected != version { return }
-        if let expected = fault.step, expected != step { return }
-        switch fault.action {
-        case .fail: throw InjectedFailure(point: point)
-        case .kill: kill(getpid(), SIGKILL)
+        for fault in faults where fault.point == point {
+            if let expected = fault.version, expected != version { continue }
+            if let expected = fault.step, expected != step { continue }
+            switch fault.action {
+            case .fail: throw InjectedFailure(point: point)
+            case .kill: kill(getpid(), SIGKILL)
+            }
         }
     }
 }

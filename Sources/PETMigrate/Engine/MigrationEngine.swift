@@ -161,7 +161,7 @@ public struct MigrationEngine: Sendable {
         state.startedAt = Clock.now()
         try bookkeeping.write(state)
 
-        let runner = StepRunner(driver: driver, prefix: configuration.prefix, faults: FaultInjector(fault: configuration.testFault),
+        let runner = StepRunner(driver: driver, prefix: configuration.prefix, faults: FaultInjector(faults: configuration.testFaults),
                                 ddlLockWaitSeconds: configuration.ddlLockWaitSeconds)
         var newlyApplied: [String] = []
         for migration in plan.pending {
@@ -259,7 +259,7 @@ public struct MigrationEngine: Sendable {
     // MARK: Shared
 
     private func atomicity(for driver: DatabaseDriver, bookkeeping: Bookkeeping, tracker: StepTracker) -> MigrationAtomicity {
-        let faults = FaultInjector(fault: configuration.testFault)
+        let faults = FaultInjector(faults: configuration.testFaults)
         if driver.schemaChangesAreTransactional {
             return SavepointAtomicity(driver: driver, faults: faults, tracker: tracker)
         }

@@ -66,7 +66,7 @@ struct StepRunner {
                 let physical = try existingTable(table)
                 if try driver.columnNames(of: physical).contains(column.name) { break }
                 try change(.column(table: physical, column: column.name), number: number, migration: migration, context: context) {
-                    try driver.execute(driver.addColumnStatement(column, table: physical))
+                    try driver.executeSchemaChange(driver.addColumnStatement(column, table: physical), kind: .addColumn)
                 }
             case .addIndex(let table, let index):
                 let physical = try existingTable(table)
@@ -77,7 +77,7 @@ struct StepRunner {
                     throw StepFailure(reason: "index \(index.name) names column \(missing), which table \(physical) does not have", kind: "missing_column")
                 }
                 try change(.index(table: physical, index: indexName), number: number, migration: migration, context: context) {
-                    try driver.execute(driver.addIndexStatement(index, table: physical))
+                    try driver.executeSchemaChange(driver.addIndexStatement(index, table: physical), kind: .addIndex)
                 }
             case .sql(let sql, let condition):
                 if try isApplied(condition) { break }
