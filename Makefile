@@ -52,3 +52,5 @@ test-wordpress:
 clean:
 	rm -rf .build
 	-[ -f bridge/Makefile ] && $(MAKE) -C bridge distclean
+	-cd bridge && phpize --clean >/dev/null 2>&1; rm -f .configured build.log
+	-$(MAKE) -C Tests/CABI clean

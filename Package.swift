@@ -39,7 +39,11 @@ let package = Package(
         .target(
             name: "PETMigrateABI",
             dependencies: ["PETMigrate"],
-            linkerSettings: [.unsafeFlags(sharedLibraryLinkerFlags)]),
+            linkerSettings: [
+                .unsafeFlags(sharedLibraryLinkerFlags),
+                // Every PHP worker maps the library: ship it without debug info (symbols stay).
+                .unsafeFlags(["-Xlinker", "--strip-debug"], .when(configuration: .release)),
+            ]),
         .executableTarget(
             name: "PETMigrateCLI",
             dependencies: [

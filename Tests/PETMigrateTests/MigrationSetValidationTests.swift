@@ -18,7 +18,7 @@ import Testing
         InvalidCase(name: "unknown op", fileName: "2026_03_01_0001_x.json",
                     contents: #"{"steps": [{"op": "create_view", "table": "v"}]}"#, kind: .invalidStep, step: 1, reasonContains: "unknown op \"create_view\""),
         InvalidCase(name: "destructive op", fileName: "2026_03_01_0001_x.json",
-                    contents: #"{"steps": [{"op": "drop_table", "table": "pet_projects"}]}"#, kind: .invalidStep, step: 1, reasonContains: "destructive"),
+                    contents: #"{"steps": [{"op": "drop_table", "table": "pet_projects"}]}"#, kind: .destructive, step: 1, reasonContains: "destructive"),
         InvalidCase(name: "unknown key", fileName: "2026_03_01_0001_x.json",
                     contents: #"{"steps": [{"op": "add_column", "table": "pet_projects", "column": {"name": "a", "type": "text", "nullabel": true}}]}"#,
                     kind: .invalidStep, step: 1, reasonContains: "unknown key \"nullabel\""),

@@ -39,7 +39,7 @@ struct MigrationDecoder {
                 }
                 steps.append(step)
             } catch {
-                problems.append(MigrationProblem(.invalidStep, file: file, version: version, step: offset + 1, reason: error.reason))
+                problems.append(MigrationProblem(error.kind, file: file, version: version, step: offset + 1, reason: error.reason))
             }
         }
         if problems.isEmpty { problems = crossStepProblems(steps) }
@@ -109,7 +109,7 @@ struct MigrationDecoder {
             }
             return .sql(DialectSQL(sqlite: sqlite, mariadb: mariadb), appliedIf: try decodeCondition(condition))
         case "drop_table", "drop_column", "drop_index", "rename_table", "rename_column", "truncate", "delete", "change_column", "modify_column":
-            throw DecodingFailure("op \"\(op)\" is destructive and not supported: migrations are forward-only and never remove or rewrite data; add new structures alongside the old ones instead")
+            throw DecodingFailure("op \"\(op)\" is destructive and not supported: migrations are forward-only and never remove or rewrite data; add new structures alongside the old ones instead", kind: .destructive)
         default:
             throw DecodingFailure("unknown op \"\(op)\" (expected create_table, add_column, add_index or sql)")
         }
@@ -326,7 +326,11 @@ struct MigrationDecoder {
 /// Why a piece of a migration file could not be read; the decoder adds file and step.
 struct DecodingFailure: Error {
     let reason: String
-    init(_ reason: String) { self.reason = reason }
+    let kind: MigrationProblem.Kind
+    init(_ reason: String, kind: MigrationProblem.Kind = .invalidStep) {
+        self.reason = reason
+        self.kind = kind
+    }
 }
 
 /// Reads the members of a JSON object, rejecting keys it was not told about.

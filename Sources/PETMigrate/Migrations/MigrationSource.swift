@@ -51,8 +51,9 @@ public struct DirectoryMigrationSource: MigrationSource {
         defer { closedir(stream) }
         var names: [String] = []
         while let entry = readdir(stream) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            // Read d_name as the C string it is: the bytes after its NUL are not initialised.
+            let name = withUnsafePointer(to: &entry.pointee.d_name) { field in
+                UnsafeRawPointer(field).withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
             }
             if !name.hasPrefix(".") { names.append(name) }
         }
