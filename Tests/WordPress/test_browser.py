@@ -1,0 +1,114 @@
+"""A headless Chromium (Debian's chromium + chromium-driver, driven by python3-selenium)
+logs into wp-admin like a person: the administrator sees PET's failure notices, the
+screenshots are kept under artifacts/, a subscriber sees nothing."""
+
+import os
+import shutil
+import time
+
+import harness
+from runner import test
+from test_plugin import BROKEN, BROKEN_FIXTURE, check_failure_notice
+
+CHROMEDRIVER = os.environ.get('PET_CHROMEDRIVER', '/usr/bin/chromedriver')
+CHROMIUM = os.environ.get('PET_CHROMIUM', '/usr/bin/chromium')
+
+
+def browser():
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in ('--headless=new', '--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu', '--window-size=1280,1400',
+                '--no-first-run', '--disable-background-networking', '--disable-extensions'):
+        options.add_argument(arg)
+    return webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+
+
+def login(driver, site, user, password):
+    from selenium.webdriver.common.by import By
+    driver.get(site.url + '/wp-login.php')  # first GET sets WordPress's test cookie
+    driver.find_element(By.ID, 'user_login').send_keys(user)
+    driver.find_element(By.ID, 'user_pass').send_keys(password)
+    driver.find_element(By.ID, 'wp-submit').click()
+    wait_for(lambda: 'wp-admin' in driver.current_url)
+
+
+def wait_for(condition, seconds=15):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if condition():
+                return True
+        except Exception:
+            pass
+        time.sleep(0.1)
+    return False
+
+
+def body_text(driver):
+    from selenium.webdriver.common.by import By
+    return driver.find_element(By.TAG_NAME, 'body').text
+
+
+def screenshot(driver, ctx, name):
+    os.makedirs(harness.ARTIFACTS, exist_ok=True)
+    path = os.path.join(harness.ARTIFACTS, name)
+    driver.save_screenshot(path)
+    ctx.check(os.path.getsize(path) > 10000, 'screenshot %s saved' % path)
+    ctx.figure('screenshot: %s (%d KB)' % (os.path.relpath(path, harness.REPO), os.path.getsize(path) // 1024))
+
+
+@test()
+def test_browser_admin_sees_failure_subscriber_does_not(ctx):
+    if not (shutil.which(CHROMEDRIVER) and shutil.which(CHROMIUM)):
+        ctx.require(False, 'chromium and chromium-driver are installed (see scripts/install-deps-wordpress.txt)')
+    from selenium.webdriver.common.by import By
+    site = ctx.site()
+    ctx.require(site.activate() is None, 'first activation')
+    site.deactivate()
+    site.add_migration(BROKEN_FIXTURE)
+    site.start_server()
+
+    driver = browser()
+    try:
+        t0 = time.monotonic()
+        login(driver, site, 'admin', harness.ADMIN_PASSWORD)
+        driver.get(site.url + '/wp-admin/plugins.php')
+        row = driver.find_element(By.CSS_SELECTOR, 'tr[data-plugin="pet/pet.php"]')
+        row.find_element(By.CSS_SELECTOR, 'span.activate a').click()
+        ctx.check(wait_for(lambda: 'PET was not activated' in body_text(driver)), 'halted-activation notice appears')
+        text = body_text(driver)
+        ctx.figure('browser login + activate click + notice: %.1f s' % (time.monotonic() - t0))
+        check_failure_notice(ctx, text, 'browser notice')
+        ctx.check('Plugin activated.' not in text, "no 'Plugin activated.'")
+        screenshot(driver, ctx, 'wordpress-activation-halted-notice.png')
+        ctx.check(not site.is_active(), 'PET inactive after the halted activation')
+
+        # Now PET active and an upgrade fails: the maintenance notice stays until it is fixed.
+        site.remove_migration(BROKEN_FIXTURE)
+        ctx.require(site.activate() is None, 'activation once the cause is gone')
+        site.add_migration(BROKEN_FIXTURE)
+        driver.get(site.url + '/wp-admin/profile.php')
+        ctx.check(wait_for(lambda: 'PET is in maintenance mode' in body_text(driver)), 'maintenance notice appears')
+        text = body_text(driver)
+        check_failure_notice(ctx, text, 'maintenance notice')
+        ctx.check(driver.find_elements(By.CSS_SELECTOR, 'form input[name="action"][value="pet_migrate_retry"]'),
+                  'Retry button present')
+        screenshot(driver, ctx, 'wordpress-maintenance-notice.png')
+        driver.get(site.url + '/wp-admin/admin.php?page=pet')
+        ctx.check('PET is under maintenance' in body_text(driver), "PET's own page is closed")
+    finally:
+        driver.quit()
+
+    driver = browser()
+    try:
+        login(driver, site, 'subscriber', harness.SUBSCRIBER_PASSWORD)
+        driver.get(site.url + '/wp-admin/profile.php')
+        wait_for(lambda: 'Profile' in body_text(driver))
+        text = body_text(driver)
+        ctx.check('Profile' in text, 'subscriber sees the profile page')
+        ctx.check('PET is in maintenance' not in text and BROKEN not in text, 'subscriber sees no PET notice')
+        screenshot(driver, ctx, 'wordpress-subscriber-no-notice.png')
+    finally:
+        driver.quit()

@@ -1,0 +1,273 @@
+<?php
+/**
+ * Activation, halted activation, and upgrade detection.
+ *
+ * @package PET
+ */
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * When migrations run: on activation, after a plugin update, and on the first request after
+ * any deployment that ships a newer migration (git, rsync, FTP) — never on ordinary requests.
+ *
+ * A failed activation cannot show a notice from the activation hook (the plugin would be
+ * inactive, so WordPress never loads it to render one) and must not throw (WordPress would
+ * load ?action=error_scrape, which runs the hook a second time). So the hook records the
+ * failure and returns; on the next admin page an administrator loads, the plugin deactivates
+ * itself and shows the notice. Until then the maintenance gate keeps PET's features shut.
+ */
+class Pet_Lifecycle {
+
+	/** Network option: the sites whose migration failed during a network activation. */
+	const NETWORK_FAILURE_OPTION = 'pet_migrate_network_activation_failure';
+
+	/** Seconds before an automatic attempt that could not run (lock, config, invalid set) is repeated. */
+	const RETRY_SECONDS = 60;
+
+	/**
+	 * What the current request halted, for Pet_Notices (null when nothing was halted).
+	 *
+	 * @var array|null
+	 */
+	public static $halted = null;
+
+	/**
+	 * Hooks.
+	 */
+	public static function register() {
+		add_action( 'init', array( __CLASS__, 'maybe_upgrade' ), 5 );
+		add_action( 'admin_init', array( __CLASS__, 'complete_halted_activation' ), 0 );
+		add_action( 'activated_plugin', array( __CLASS__, 'on_activated_plugin' ), 10, 2 );
+		add_action( 'upgrader_process_complete', array( __CLASS__, 'on_upgrader_process_complete' ), 10, 2 );
+	}
+
+	/**
+	 * The activation hook.
+	 *
+	 * @param bool $network_wide Whether the plugin is being network-activated.
+	 */
+	public static function on_activation( $network_wide = false ) {
+		// WordPress re-runs the activation hook inside ?action=error_scrape to show the output of
+		// a failed activation. A migration must not run twice because of it.
+		if ( isset( $_GET['action'] ) && 'error_scrape' === $_GET['action'] ) { // phpcs:ignore WordPress.Security.NonceVerification -- only a guard; core checked the nonce.
+			return;
+		}
+
+		$key = Pet_Migration_Files::key();
+		if ( is_multisite() && $network_wide ) {
+			$failed = array();
+			foreach ( Pet_Runner::site_ids() as $blog_id ) {
+				$report = Pet_Runner::run_site( 'activation', $blog_id, array(), $key );
+				$ok     = Pet_Engine::is_success( $report['result'] );
+				switch_to_blog( $blog_id );
+				Pet_State::set_activation_failure( ! $ok );
+				restore_current_blog();
+				if ( ! $ok ) {
+					$failed[ $blog_id ] = self::summary( $report );
+				}
+			}
+			if ( $failed ) {
+				update_site_option(
+					self::NETWORK_FAILURE_OPTION,
+					array(
+						'sites' => $failed,
+						'at'    => time(),
+					)
+				);
+			} else {
+				delete_site_option( self::NETWORK_FAILURE_OPTION );
+			}
+			return;
+		}
+
+		$report = Pet_Runner::run_site( 'activation', null, array(), $key );
+		Pet_State::set_activation_failure( ! Pet_Engine::is_success( $report['result'] ) );
+	}
+
+	/**
+	 * Under WP-CLI nobody loads an admin page next: deactivate at once (after WordPress has
+	 * marked the plugin active) and say why. `wp plugin activate` then reports the failure.
+	 *
+	 * @param string $plugin       Plugin basename.
+	 * @param bool   $network_wide Network activation.
+	 */
+	public static function on_activated_plugin( $plugin, $network_wide ) {
+		if ( PET_PLUGIN_BASENAME !== $plugin || ! ( defined( 'WP_CLI' ) && WP_CLI ) ) {
+			return;
+		}
+		$halted = self::halt( (bool) $network_wide );
+		if ( null !== $halted && class_exists( 'WP_CLI' ) ) {
+			foreach ( $halted['sites'] as $blog_id => $summary ) {
+				WP_CLI::warning( sprintf( 'PET was not activated (site %d): %s', $blog_id, $summary['message'] ) );
+			}
+		}
+	}
+
+	/**
+	 * On the first admin page an administrator loads after a failed activation: deactivate
+	 * and keep the details for the notice.
+	 */
+	public static function complete_halted_activation() {
+		if ( wp_doing_ajax() || ( isset( $GLOBALS['pagenow'] ) && 'admin-post.php' === $GLOBALS['pagenow'] ) ) {
+			return;
+		}
+		$network_active = Pet_Network::is_network_active();
+		if ( $network_active ) {
+			if ( ! is_network_admin() || ! current_user_can( 'manage_network_plugins' ) ) {
+				return;
+			}
+		} elseif ( ! current_user_can( 'activate_plugins' ) ) {
+			return;
+		}
+
+		$halted = self::halt( $network_active );
+		if ( null !== $halted ) {
+			self::$halted = $halted;
+			// Core would otherwise print "Plugin activated." on the page we redirect to.
+			unset( $_GET['activate'], $_GET['activate-multi'] );
+		}
+	}
+
+	/**
+	 * Deactivates PET if its activation failed.
+	 *
+	 * @param bool $network_wide Whether PET is (being) network-activated.
+	 * @return array|null What was halted: array( 'network' => bool, 'sites' => array( blog_id => summary ) ).
+	 */
+	private static function halt( $network_wide ) {
+		if ( $network_wide ) {
+			$failure = get_site_option( self::NETWORK_FAILURE_OPTION );
+			if ( ! is_array( $failure ) || empty( $failure['sites'] ) ) {
+				return null;
+			}
+			deactivate_plugins( PET_PLUGIN_BASENAME, true, true );
+			delete_site_option( self::NETWORK_FAILURE_OPTION );
+			foreach ( array_keys( $failure['sites'] ) as $blog_id ) {
+				switch_to_blog( (int) $blog_id );
+				Pet_State::set_activation_failure( false );
+				restore_current_blog();
+			}
+			return array(
+				'network' => true,
+				'sites'   => $failure['sites'],
+			);
+		}
+
+		$state = Pet_State::get();
+		if ( ! $state['activation_failure'] ) {
+			return null;
+		}
+		deactivate_plugins( PET_PLUGIN_BASENAME, true, false );
+		Pet_State::set_activation_failure( false );
+		return array(
+			'network' => false,
+			'sites'   => array( get_current_blog_id() => self::summary( $state ) ),
+		);
+	}
+
+	/**
+	 * Upgrade detection, early on every request, at no database query of its own: the code key
+	 * and the schema version come from autoloaded options; the directory is read only when
+	 * the code key changed.
+	 */
+	public static function maybe_upgrade() {
+		// WP-CLI is explicit: `wp pet migrate run` migrates; `wp pet migrate status` must not.
+		if ( wp_installing() || ( defined( 'WP_CLI' ) && WP_CLI ) ) {
+			return;
+		}
+		$state = Pet_State::get();
+		if ( $state['activation_failure'] ) {
+			return; // A halted activation waits for an administrator; it is not retried here.
+		}
+		$key    = Pet_Migration_Files::key();
+		$newest = Pet_Migration_Files::newest_version( $key );
+		if ( ! self::needs_run( $state, $newest, $key ) ) {
+			return;
+		}
+		// Never make a visitor wait on the lock: another request is already migrating.
+		Pet_Runner::run_site( 'upgrade', null, array( 'lock_timeout_seconds' => 0 ), $key );
+	}
+
+	/**
+	 * Whether the engine must run for this request.
+	 *
+	 * @param array       $state  Current state.
+	 * @param string|null $newest Newest shipped migration version.
+	 * @param string      $key    Current code key.
+	 * @return bool
+	 */
+	public static function needs_run( array $state, $newest, $key ) {
+		$behind    = null !== $newest && $newest !== $state['schema_version'];
+		$unhealthy = ! Pet_State::is_available( $state );
+		if ( ! $behind && ! $unhealthy ) {
+			return false;
+		}
+		if ( $state['attempt_key'] !== $key ) {
+			return true; // New code: one automatic attempt.
+		}
+		// The same code was tried already. A failed migration waits for an operator (Retry,
+		// WP-CLI) or a new deployment; a run that could not start is retried after a pause.
+		$transient = array( Pet_Engine::LOCKED, Pet_Engine::CONFIG, Pet_Engine::INVALID );
+		/** Filters the pause between automatic attempts that could not start. */
+		$pause = (int) apply_filters( 'pet_migrate_retry_seconds', self::RETRY_SECONDS );
+		return in_array( (int) $state['result'], $transient, true ) && time() - (int) $state['attempted_at'] >= $pause;
+	}
+
+	/**
+	 * After WordPress updated PET: apply the new migrations now (every site if network-active).
+	 * The code in memory is still the old version; the engine reads the new files from disk.
+	 *
+	 * @param WP_Upgrader $upgrader   Upgrader.
+	 * @param array       $hook_extra What was upgraded.
+	 */
+	public static function on_upgrader_process_complete( $upgrader, $hook_extra ) {
+		if ( ! is_array( $hook_extra ) || 'plugin' !== ( $hook_extra['type'] ?? '' ) || 'update' !== ( $hook_extra['action'] ?? '' ) ) {
+			return;
+		}
+		$plugins = isset( $hook_extra['plugins'] ) ? (array) $hook_extra['plugins'] : (array) ( $hook_extra['plugin'] ?? array() );
+		if ( ! in_array( PET_PLUGIN_BASENAME, $plugins, true ) ) {
+			return;
+		}
+		if ( ! function_exists( 'get_plugin_data' ) ) {
+			require_once ABSPATH . 'wp-admin/includes/plugin.php';
+		}
+		// The key the new code will compute, so its first request does not try again.
+		$data = get_plugin_data( PET_PLUGIN_FILE, false, false );
+		clearstatcache();
+		$key = self::key_for_version( $data['Version'] );
+
+		$network = Pet_Network::is_network_active();
+		foreach ( $network ? Pet_Runner::site_ids() : array( null ) as $blog_id ) {
+			Pet_Runner::run_site( 'upgrade', $blog_id, array(), $key );
+		}
+		Pet_Migration_Files::forget();
+	}
+
+	/**
+	 * The code key for a given plugin version (see Pet_Migration_Files::key()).
+	 *
+	 * @param string $version Plugin version.
+	 * @return string
+	 */
+	private static function key_for_version( $version ) {
+		$current = Pet_Migration_Files::key();
+		return $version . substr( $current, strpos( $current, '|' ) );
+	}
+
+	/**
+	 * What a notice needs from a report or a state: message and error details.
+	 *
+	 * @param array $report Report or state.
+	 * @return array
+	 */
+	public static function summary( array $report ) {
+		return array(
+			'result'      => isset( $report['result'] ) ? (int) $report['result'] : null,
+			'result_name' => $report['result_name'] ?? null,
+			'message'     => (string) ( $report['message'] ?? '' ),
+			'error'       => is_array( $report['error'] ?? null ) ? $report['error'] : null,
+			'mode'        => $report['mode'] ?? null,
+		);
+	}
+}

@@ -1,0 +1,48 @@
+<?php
+/**
+ * Multisite: every site has its own tables (its own $wpdb->prefix) and its own migrations.
+ *
+ * @package PET
+ */
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * Network activation migrates every site (Pet_Lifecycle::on_activation); a site created
+ * later is migrated as soon as WordPress has initialised it.
+ */
+class Pet_Network {
+
+	/**
+	 * Hooks.
+	 */
+	public static function register() {
+		// After core's own wp_initialize_site (priority 10) has created the site's tables.
+		add_action( 'wp_initialize_site', array( __CLASS__, 'on_initialize_site' ), 20, 1 );
+	}
+
+	/**
+	 * Whether PET is network-active (works outside wp-admin too).
+	 *
+	 * @return bool
+	 */
+	public static function is_network_active() {
+		if ( ! is_multisite() ) {
+			return false;
+		}
+		$active = get_site_option( 'active_sitewide_plugins', array() );
+		return is_array( $active ) && isset( $active[ PET_PLUGIN_BASENAME ] );
+	}
+
+	/**
+	 * Migrates a new site of a network where PET is network-active.
+	 *
+	 * @param WP_Site $site The new site.
+	 */
+	public static function on_initialize_site( $site ) {
+		if ( ! self::is_network_active() ) {
+			return;
+		}
+		Pet_Runner::run_site( 'site-init', (int) $site->blog_id, array(), Pet_Migration_Files::key() );
+	}
+}

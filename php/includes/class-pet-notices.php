@@ -1,0 +1,175 @@
+<?php
+/**
+ * Admin notices: what failed, that PET is in maintenance, and what to do next — shown only
+ * to users who can act on it (activate_plugins; network administrators on multisite).
+ *
+ * @package PET
+ */
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * Renders the failure and maintenance notices.
+ */
+class Pet_Notices {
+
+	/** Network admin: how many sites the summary notice lists at most. */
+	const NETWORK_SITES_LISTED = 100;
+
+	/**
+	 * Hooks.
+	 */
+	public static function register() {
+		add_action( 'admin_notices', array( __CLASS__, 'render_site_notices' ) );
+		add_action( 'network_admin_notices', array( __CLASS__, 'render_network_notices' ) );
+	}
+
+	/**
+	 * Site admin screens.
+	 */
+	public static function render_site_notices() {
+		if ( ! Pet_Admin_Page::current_user_can_manage() ) {
+			return;
+		}
+		if ( null !== Pet_Lifecycle::$halted ) {
+			self::render_halted( Pet_Lifecycle::$halted );
+			return;
+		}
+		self::render_retry_result();
+		if ( Pet_Gate::is_open() ) {
+			return;
+		}
+		self::render_maintenance();
+	}
+
+	/**
+	 * Network admin screens.
+	 */
+	public static function render_network_notices() {
+		if ( ! current_user_can( 'manage_network_plugins' ) ) {
+			return;
+		}
+		if ( null !== Pet_Lifecycle::$halted ) {
+			self::render_halted( Pet_Lifecycle::$halted );
+			return;
+		}
+		if ( ! Pet_Network::is_network_active() ) {
+			return;
+		}
+		$closed = array();
+		foreach ( Pet_Runner::site_ids() as $blog_id ) {
+			$state = get_blog_option( $blog_id, Pet_State::OPTION );
+			$state = array_merge( Pet_State::defaults(), is_array( $state ) ? $state : array() );
+			if ( null !== $state['mode'] && ! Pet_State::is_available( $state ) ) {
+				$closed[ $blog_id ] = $state;
+			}
+			if ( count( $closed ) >= self::NETWORK_SITES_LISTED ) {
+				break;
+			}
+		}
+		if ( ! $closed ) {
+			return;
+		}
+		echo '<div class="notice notice-error pet-migrate-notice">';
+		echo '<p><strong>' . esc_html__( 'PET is in maintenance on some sites: a database migration failed there.', 'pet' ) . '</strong></p><ul>';
+		foreach ( $closed as $blog_id => $state ) {
+			$migration = Pet_Status_View::failed_migration( $state['error'] );
+			printf(
+				'<li><a href="%1$s">%2$s</a>: %3$s%4$s</li>',
+				esc_url( get_admin_url( $blog_id, 'tools.php?page=' . Pet_Admin_Page::SLUG ) ),
+				esc_html( get_home_url( $blog_id, '/' ) ),
+				esc_html( $state['message'] ),
+				null === $migration ? '' : ' <code>' . esc_html( $migration ) . '</code>'
+			);
+		}
+		echo '</ul><p>';
+		printf(
+			/* translators: %s: a WP-CLI command. */
+			esc_html__( 'Fix the cause, then retry on each site, or run %s.', 'pet' ),
+			'<code>wp pet migrate resume --network</code>'
+		);
+		printf( ' <a href="%s">%s</a></p></div>', esc_url( network_admin_url( 'settings.php?page=' . Pet_Admin_Page::SLUG ) ), esc_html__( 'See every site', 'pet' ) );
+	}
+
+	/**
+	 * The notice after a halted activation (the plugin has just been deactivated).
+	 *
+	 * @param array $halted What was halted (see Pet_Lifecycle::halt()).
+	 */
+	private static function render_halted( array $halted ) {
+		echo '<div class="notice notice-error pet-migrate-notice pet-migrate-halted">';
+		$first = reset( $halted['sites'] );
+		echo '<p><strong>' . esc_html__( 'PET was not activated: its database could not be migrated.', 'pet' ) . '</strong> ';
+		echo esc_html( Pet_Status_View::outcome( (int) $first['result'] ) ) . ' ';
+		echo esc_html__( 'PET stays inactive until the cause is fixed.', 'pet' ) . '</p>';
+		foreach ( $halted['sites'] as $blog_id => $summary ) {
+			if ( $halted['network'] ) {
+				/* translators: %s: a site's address. */
+				echo '<p>' . esc_html( sprintf( __( 'Site %s:', 'pet' ), get_home_url( $blog_id, '/' ) ) ) . '</p>';
+			}
+			Pet_Status_View::render_failure( $summary['message'], $summary['error'] );
+		}
+		$activate_url = wp_nonce_url(
+			( $halted['network'] ? network_admin_url( 'plugins.php' ) : admin_url( 'plugins.php' ) ) . '?action=activate&plugin=' . rawurlencode( PET_PLUGIN_BASENAME ),
+			'activate-plugin_' . PET_PLUGIN_BASENAME
+		);
+		echo '<p>' . esc_html__( 'Next: fix the cause named above, then activate PET again.', 'pet' ) . ' ';
+		printf( '<a class="button button-primary" href="%s">%s</a> ', esc_url( $activate_url ), esc_html__( 'Retry activation', 'pet' ) );
+		printf(
+			/* translators: %s: a WP-CLI command. */
+			esc_html__( 'or run %s', 'pet' ),
+			'<code>' . esc_html( 'wp plugin activate ' . dirname( PET_PLUGIN_BASENAME ) . ( $halted['network'] ? ' --network' : '' ) ) . '</code>'
+		);
+		echo '</p></div>';
+	}
+
+	/**
+	 * The notice while PET is gated on this site.
+	 */
+	private static function render_maintenance() {
+		// Read the engine's state table (this only happens while something is wrong).
+		$report = Pet_Runner::status_site();
+		$state  = Pet_State::get();
+		if ( Pet_Gate::is_open() ) {
+			return; // The state table shows the problem was fixed meanwhile (e.g. from WP-CLI).
+		}
+		$error   = is_array( $report['error'] ) ? $report['error'] : $state['error'];
+		$message = ( Pet_Engine::CONFIG === $report['result'] || '' === $state['message'] ) ? $report['message'] : $state['message'];
+
+		echo '<div class="notice notice-error pet-migrate-notice pet-migrate-maintenance">';
+		if ( 'migrating' === $state['mode'] ) {
+			echo '<p><strong>' . esc_html__( 'PET is updating its database.', 'pet' ) . '</strong> ';
+		} else {
+			echo '<p><strong>' . esc_html__( 'PET is in maintenance mode: a database migration could not be applied.', 'pet' ) . '</strong> ';
+		}
+		echo esc_html__( "PET's own pages and features are paused; the rest of your site works normally.", 'pet' ) . '</p>';
+		Pet_Status_View::render_failure( $message, $error );
+		echo '<p>' . esc_html__( 'Next: fix the cause named above, then retry.', 'pet' ) . ' ';
+		Pet_Status_View::render_retry_form( __( 'Retry migration', 'pet' ) );
+		printf(
+			/* translators: %s: a WP-CLI command. */
+			esc_html__( 'or run %s', 'pet' ),
+			'<code>' . esc_html( Pet_Status_View::cli_command() ) . '</code>'
+		);
+		printf( ' &middot; <a href="%s">%s</a>', esc_url( Pet_Admin_Page::url() ), esc_html__( 'PET Migrations', 'pet' ) );
+		echo '</p></div>';
+	}
+
+	/**
+	 * The outcome of a Retry, once, after the redirect.
+	 */
+	private static function render_retry_result() {
+		if ( ! isset( $_GET['pet_migrate_result'] ) ) { // phpcs:ignore WordPress.Security.NonceVerification -- display only.
+			return;
+		}
+		$code  = (int) $_GET['pet_migrate_result']; // phpcs:ignore WordPress.Security.NonceVerification
+		$state = Pet_State::get();
+		$class = Pet_Engine::is_success( $code ) ? 'notice-success' : 'notice-warning';
+		printf(
+			'<div class="notice %1$s is-dismissible pet-migrate-retry-result"><p>%2$s <code>%3$s</code></p></div>',
+			esc_attr( $class ),
+			esc_html( $state['message'] ),
+			esc_html( Pet_Engine::name( $code ) )
+		);
+	}
+}

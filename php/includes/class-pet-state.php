@@ -1,0 +1,143 @@
+<?php
+/**
+ * The engine's last known state, kept in an autoloaded option so that ordinary requests
+ * read it from the options WordPress already loaded (no query of their own).
+ *
+ * @package PET
+ */
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * Per-site mirror of the engine's state table. The engine's tables stay the source of
+ * truth; this copy is refreshed from every report and is only ever a cache of it.
+ */
+class Pet_State {
+
+	/** Option name (autoloaded). */
+	const OPTION = 'pet_migrate_state';
+
+	/** Modes in which PET's own features are gated. */
+	const GATED_MODES = array( 'migrating', 'maintenance' );
+
+	/**
+	 * The state of the current site.
+	 *
+	 * @return array
+	 */
+	public static function get() {
+		$state = get_option( self::OPTION );
+		return array_merge( self::defaults(), is_array( $state ) ? $state : array() );
+	}
+
+	/**
+	 * The empty state: nothing is known yet.
+	 *
+	 * @return array
+	 */
+	public static function defaults() {
+		return array(
+			'schema_version'     => null,
+			'target_version'     => null,
+			'mode'               => null,
+			'blocking'           => false,
+			'result'             => null,
+			'result_name'        => null,
+			'message'            => '',
+			'error'              => null,
+			'cutovers'           => array(),
+			'context'            => null,
+			'attempt_key'        => null,
+			'attempted_at'       => 0,
+			'activation_failure' => false,
+			'updated_at'         => 0,
+		);
+	}
+
+	/**
+	 * Brings the mirror in step with an engine report.
+	 *
+	 * @param array       $report      Engine report.
+	 * @param string      $context     What produced it: activation, upgrade, retry, cli, status, site-init.
+	 * @param string|null $attempt_key Code key of an automatic attempt (see Pet_Migration_Files::key()).
+	 * @return array The new state.
+	 */
+	public static function record_report( array $report, $context, $attempt_key = null ) {
+		$old   = self::get();
+		$state = $old;
+
+		// A report that could not read the database (PET_CONFIG, PET_LOCKED) leaves what we knew.
+		foreach ( array( 'schema_version', 'target_version', 'mode' ) as $key ) {
+			if ( array_key_exists( $key, $report ) && null !== $report[ $key ] ) {
+				$state[ $key ] = $report[ $key ];
+			}
+		}
+		$state['result']      = (int) $report['result'];
+		$state['result_name'] = $report['result_name'];
+		$state['message']     = (string) $report['message'];
+		$state['error']       = is_array( $report['error'] ) ? $report['error'] : null;
+		$state['blocking']    = ! empty( $report['blocking'] );
+		$state['cutovers']    = isset( $report['cutovers'] ) && is_array( $report['cutovers'] ) ? $report['cutovers'] : $state['cutovers'];
+		$state['context']     = $context;
+		if ( null !== $attempt_key ) {
+			$state['attempt_key']  = $attempt_key;
+			$state['attempted_at'] = time();
+		}
+		self::save( $state, $old );
+		return $state;
+	}
+
+	/**
+	 * Marks (or clears) a halted activation on the current site.
+	 *
+	 * @param bool $failed Whether the activation failed.
+	 */
+	public static function set_activation_failure( $failed ) {
+		$old                         = self::get();
+		$state                       = $old;
+		$state['activation_failure'] = (bool) $failed;
+		self::save( $state, $old );
+	}
+
+	/**
+	 * Whether PET's own features may run on the current site.
+	 *
+	 * @param array|null $state State (default: the current site's).
+	 * @return bool
+	 */
+	public static function is_available( $state = null ) {
+		$state = null === $state ? self::get() : $state;
+		if ( $state['activation_failure'] || null === $state['mode'] ) {
+			return false;
+		}
+		if ( in_array( $state['mode'], self::GATED_MODES, true ) ) {
+			return false;
+		}
+		if ( 'background' === $state['mode'] && $state['blocking'] ) {
+			return false;
+		}
+		// The code and the database disagree and nothing could run: keep PET's features shut.
+		return ! in_array( (int) $state['result'], array( Pet_Engine::INVALID, Pet_Engine::CONFIG, Pet_Engine::MAINTENANCE ), true );
+	}
+
+	/**
+	 * Writes the option only when something other than the timestamp changed.
+	 *
+	 * @param array $state New state.
+	 * @param array $old   Previous state.
+	 */
+	private static function save( array $state, array $old ) {
+		$compare_new = $state;
+		$compare_old = $old;
+		unset( $compare_new['updated_at'], $compare_old['updated_at'] );
+		if ( $compare_new === $compare_old && false !== get_option( self::OPTION ) ) {
+			return;
+		}
+		$state['updated_at'] = time();
+		if ( false === get_option( self::OPTION ) ) {
+			add_option( self::OPTION, $state, '', 'yes' );
+		} else {
+			update_option( self::OPTION, $state );
+		}
+	}
+}
