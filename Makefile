@@ -10,7 +10,7 @@ CLI := .build/release/pet-migrate
 EXTENSION := bridge/modules/pet_migrate.so
 RUN_DATABASE ?= pet.db
 
-.PHONY: all deps test-deps lib cli extension run test test-swift test-bridge test-wordpress mariadb clean
+.PHONY: all deps test-deps lib cli extension run test test-swift test-bridge test-wordpress mariadb benchmark clean
 
 all: lib cli extension
 
@@ -48,6 +48,10 @@ test-bridge:
 
 test-wordpress:
 	scripts/test-wordpress.sh
+
+# Figures, not pass/fail: the hot path against a baseline measured in the same run.
+benchmark: extension mariadb
+	@eval "$$(scripts/mariadb-test-server.sh env)" && php -d extension=$(REPO)/$(EXTENSION) Tests/Benchmarks/hot_path.php
 
 clean:
 	rm -rf .build

@@ -34,8 +34,13 @@ public struct MigrationSet: Sendable {
                 continue
             }
             filesByVersion[fileName.version] = file
+            let cacheKey = entry.fingerprint.map { "\(source.location)/\(file)|\($0)" }
+            if let cacheKey, let cached = ParsedMigrationCache.shared.migration(for: cacheKey) {
+                migrations.append(cached)
+                continue
+            }
             let bytes: [UInt8]
-            switch entry.contents {
+            switch entry.read() {
             case .success(let contents): bytes = contents
             case .failure(let error):
                 problems.append(MigrationProblem(.unreadable, file: file, version: fileName.version, reason: error.reason))
@@ -49,7 +54,9 @@ public struct MigrationSet: Sendable {
                 continue
             }
             switch MigrationDecoder(file: file, version: fileName.version, name: fileName.name).decode(root) {
-            case .success(let migration): migrations.append(migration)
+            case .success(let migration):
+                migrations.append(migration)
+                if let cacheKey { ParsedMigrationCache.shared.store(migration, for: cacheKey) }
             case .failure(let invalid): problems.append(contentsOf: invalid.problems)
             }
         }

@@ -10,18 +10,23 @@ import Darwin
 public protocol MigrationSource: Sendable {
     /// A description for messages, e.g. the directory path.
     var location: String { get }
-    /// Every entry the source holds, in no particular order, with its bytes
-    /// (nil when the entry could not be read, with the reason).
+    /// Every entry the source holds, in no particular order.
     func entries() throws(MigrationSourceError) -> [MigrationSourceEntry]
 }
 
 public struct MigrationSourceEntry: Sendable {
     public var fileName: String
-    public var contents: Result<[UInt8], MigrationSourceError>
+    /// Identifies this version of the entry's content (for a file: device, inode, size and
+    /// change times), so that an unchanged file need not be read and parsed again. Nil when
+    /// the source cannot tell; such entries are always read.
+    public var fingerprint: String?
+    /// Reads the bytes, or says why they cannot be read.
+    public var read: @Sendable () -> Result<[UInt8], MigrationSourceError>
 
-    public init(fileName: String, contents: Result<[UInt8], MigrationSourceError>) {
+    public init(fileName: String, fingerprint: String? = nil, read: @escaping @Sendable () -> Result<[UInt8], MigrationSourceError>) {
         self.fileName = fileName
-        self.contents = contents
+        self.fingerprint = fingerprint
+        self.read = read
     }
 }
 
@@ -59,15 +64,23 @@ public struct DirectoryMigrationSource: MigrationSource {
         }
         return names.map { name in
             let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
-            return MigrationSourceEntry(fileName: name, contents: Self.read(path))
+            var info = stat()
+            guard stat(path, &info) == 0 else {
+                return MigrationSourceEntry(fileName: name) { .failure(MigrationSourceError("the file cannot be read (check its permissions)")) }
+            }
+            // ctime changes on every write, even one that puts mtime back; the inode changes
+            // when an editor or a deploy replaces the file.
+            let fingerprint = "\(info.st_dev):\(info.st_ino):\(info.st_size):\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec):\(info.st_ctim.tv_sec).\(info.st_ctim.tv_nsec)"
+            let isDirectory = (info.st_mode & S_IFMT) == S_IFDIR
+            let size = Int(info.st_size)
+            return MigrationSourceEntry(fileName: name, fingerprint: isDirectory ? nil : fingerprint) {
+                isDirectory ? .failure(MigrationSourceError("it is a directory, not a migration file")) : Self.read(path, size: size)
+            }
         }
     }
 
-    private static func read(_ path: String) -> Result<[UInt8], MigrationSourceError> {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return .failure(MigrationSourceError("the file cannot be read (check its permissions)")) }
-        if (info.st_mode & S_IFMT) == S_IFDIR { return .failure(MigrationSourceError("it is a directory, not a migration file")) }
-        guard info.st_size <= 16 * 1024 * 1024 else { return .failure(MigrationSourceError("the file is larger than 16 MiB")) }
+    private static func read(_ path: String, size: Int) -> Result<[UInt8], MigrationSourceError> {
+        guard size <= 16 * 1024 * 1024 else { return .failure(MigrationSourceError("the file is larger than 16 MiB")) }
         guard let file = fopen(path, "rb") else { return .failure(MigrationSourceError("the file cannot be read (check its permissions)")) }
         defer { fclose(file) }
         var bytes: [UInt8] = []
