@@ -45,7 +45,17 @@ struct DatabaseOptions: ParsableArguments {
     @Option(help: .hidden)
     var testFault: [String] = []
 
+    /// The engine configuration, or — for a bad `--database` — a PET_CONFIG report and exit 5,
+    /// so scripts see the same code for a bad setting as the library gives.
     func configuration() throws -> EngineConfiguration {
+        do {
+            return try engineConfiguration()
+        } catch let error as ValidationError {
+            try finish(Report(result: .config, message: "bad configuration: \(error.message)"), format: format)
+        }
+    }
+
+    private func engineConfiguration() throws -> EngineConfiguration {
         EngineConfiguration(database: try DatabaseURL.parse(database, password: passwordFromEnvironment()), prefix: prefix,
                             migrationsDirectory: migrations, lockTimeoutSeconds: lockTimeout, ddlLockWaitSeconds: ddlLockWait,
                             testFaults: try testFault.map(Self.parseFault))
