@@ -15,6 +15,8 @@ UPGRADE_FIXTURE = '2026_03_01_0001_add_task_notes.json'
 UPGRADE = '2026_03_01_0001'
 BROKEN_FIXTURE = '2026_03_02_0001_broken_add_labels.json'
 BROKEN = '2026_03_02_0001'
+OWNER_FIXTURE = '2026_03_03_0001_add_project_owner.json'
+OWNER = '2026_03_03_0001'
 
 
 def state(site, prefix=None):
@@ -308,24 +310,55 @@ def test_upgrade_applied_on_next_request_once(ctx):
 
 
 @test()
-def test_upgrade_within_settle_window_and_upgrader_hook(ctx):
-    """A deploy seen while the directory is still fresh (mtime < 2 s) is applied too; and
-    WordPress's upgrader_process_complete runs pending migrations in the updating request."""
+def test_concurrent_first_requests_after_deploy(ctx):
+    """Eight simultaneous requests right after a deploy (four PHP workers): the migration is
+    applied exactly once, every request is served, and the state ends ready."""
+    import concurrent.futures
     site = ctx.site()
     ctx.require(site.activate() is None, 'activation')
-    fixture = os.path.join(harness.FIXTURES, 'migrations', UPGRADE_FIXTURE)
+    site.start_server()
+    harness.Client(site).get('/')
+    site.add_migration(UPGRADE_FIXTURE)
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        statuses = list(pool.map(lambda i: harness.Client(site).get('/?r=%d' % i).status, range(8)))
+    ctx.equal(statuses, [200] * 8, 'every request served')
+    ctx.equal([r[0] for r in site.registry()], [BUNDLED, UPGRADE], 'registry')
+    started = [e for e in site.events() if UPGRADE in e and 'started' in e]
+    ctx.equal(len(started), 1, 'the upgrade ran once ("started" events for it)')
+    harness.Client(site).get('/')
+    st = state(site)
+    ctx.equal((st['mode'], st['schema_version'], st['result']), ('ready', UPGRADE, 0), 'state after the rush')
+    ctx.equal(harness.Client(site).get('/wp-json/pet/v1/projects').status, 401, 'gate open (401: not logged in)')
+    clean_debug_log(ctx, site)
+
+
+@test()
+def test_upgrade_within_settle_window_and_upgrader_hook(ctx):
+    """A deploy seen while the directory is still fresh (mtime < 2 s) is applied, without
+    caching the scan; and WordPress's upgrader_process_complete runs pending migrations in the
+    updating request, so the first request of the new code has nothing left to do."""
+    site = ctx.site()
+    ctx.require(site.activate() is None, 'activation')
+    code_before = site.option('pet_migrate_code')
+    site.add_migration(UPGRADE_FIXTURE, settle=False)
+    st = site.php("return get_option( 'pet_migrate_state' );")  # any request, here from PHP
+    ctx.equal(st['schema_version'], UPGRADE, 'fresh deploy applied by the next request')
+    ctx.equal(site.option('pet_migrate_code'), code_before, 'the scan of a fresh directory was not cached')
+
+    fixture = os.path.join(harness.FIXTURES, 'migrations', OWNER_FIXTURE)
     result = site.php("""
         require_once ABSPATH . 'wp-admin/includes/class-wp-upgrader.php'; // loaded by any real update
         copy( %s, PET_MIGRATIONS_DIR . '/' . %s );
         clearstatcache();
         do_action( 'upgrader_process_complete', new stdClass(), array( 'action' => 'update', 'type' => 'plugin', 'plugins' => array( 'pet/pet.php' ) ) );
         return get_option( 'pet_migrate_state' );
-    """ % (harness.php_str(fixture), harness.php_str(UPGRADE_FIXTURE)), admin=True, user='admin')
-    ctx.equal(result['schema_version'], UPGRADE, 'applied by upgrader_process_complete')
+    """ % (harness.php_str(fixture), harness.php_str(OWNER_FIXTURE)), admin=True, user='admin')
+    ctx.equal(result['schema_version'], OWNER, 'applied by upgrader_process_complete')
     ctx.equal(result['context'], 'upgrade', 'recorded as an upgrade')
-    ctx.equal([r[0] for r in site.registry()], [BUNDLED, UPGRADE], 'registry')
+    ctx.equal([r[0] for r in site.registry()], [BUNDLED, UPGRADE, OWNER], 'registry')
+    ctx.contains(site.columns('wp_pet_projects'), 'owner_id', 'column added')
     events = site.events()
-    # The first request of the "new code" sees the same schema and does nothing.
+    time.sleep(2.1)  # let the directory settle, as the next real request would see it
     site.php('return 1;')
     ctx.equal(site.events(), events, 'the next request did not run the engine again')
     clean_debug_log(ctx, site)
@@ -358,6 +391,19 @@ def test_front_end_request_issues_no_extra_query(ctx):
         ctx.equal(extra, [], 'queries only issued with PET active on %s' % page)
         ctx.figure('%s: %d queries with PET active, %d inactive; %.0f/%.0f ms' % (
             page, active[page][0]['count'], inactive['count'], active[page][1] * 1000, (time.monotonic() - t0) * 1000))
+    # What the per-request upgrade check costs (one stat() of the migrations directory, two
+    # autoloaded options), with the stat cache cleared each time as in a fresh request.
+    site.activate()
+    cost = site.php('''
+        global $wpdb;
+        $queries = $wpdb->num_queries;
+        $n = 20000;
+        $t = hrtime( true );
+        for ( $i = 0; $i < $n; $i++ ) { clearstatcache(); Pet_Lifecycle::maybe_upgrade(); }
+        return array( 'ns' => ( hrtime( true ) - $t ) / $n, 'queries' => $wpdb->num_queries - $queries );
+    ''')
+    ctx.equal(cost['queries'], 0, 'queries issued by 20000 upgrade checks')
+    ctx.figure('upgrade check on init: %.1f us per request, 0 queries' % (cost['ns'] / 1000))
     clean_debug_log(ctx, site)
 
 
@@ -658,3 +704,38 @@ def test_uninstall_keeps_data(ctx):
     ctx.equal(after['registry'], before['registry'], 'registry kept')
     ctx.equal(site.db.scalar("SELECT title FROM wp_pet_projects", site.database), 'Keep me', 'data kept')
     ctx.check(site.option('pet_migrate_state'), 'state kept')
+
+
+# --------------------------------------------------------------------------- translations
+
+
+@test(needs_engine=False)
+def test_strings_translatable_with_text_domain_pet(ctx):
+    """Every translatable string uses the text domain 'pet' with a literal text, the shipped
+    template php/languages/pet.pot has them all, and a translation placed in the plugin's
+    languages/ folder is used (load_plugin_textdomain)."""
+    import subprocess
+    out = subprocess.run(harness.php_args(False) + [os.path.join(harness.PHP_HELPERS, 'i18n-check.php'), harness.PLUGIN_SOURCE],
+                         capture_output=True, text=True, check=True)
+    found = json.loads(out.stdout)
+    ctx.equal(found['problems'], [], 'gettext calls')
+    with open(os.path.join(harness.PLUGIN_SOURCE, 'languages', 'pet.pot')) as f:
+        pot = f.read()
+    missing = [m for m in found['msgids'] if 'msgid "%s"' % m.replace('\\', '\\\\').replace('"', '\\"') not in pot]
+    ctx.equal(missing, [], 'strings missing from php/languages/pet.pot (run scripts/wordpress-pot.sh)')
+    ctx.figure('%d gettext calls, %d distinct strings' % (found['calls'], len(found['msgids'])))
+
+    site = ctx.site()
+    po = os.path.join(site.plugin_dir, 'languages', 'pet-de_DE.po')
+    with open(po, 'w') as f:
+        f.write('msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+                'msgid "PET Migrations"\nmsgstr "PET-Migrationen"\n')
+    subprocess.run(['msgfmt', '-o', po[:-3] + '.mo', po], check=True)
+    translated = site.php("""
+        require_once WP_PLUGIN_DIR . '/pet/pet.php';
+        add_filter( 'plugin_locale', function () { return 'de_DE'; } );
+        unload_textdomain( 'pet' );
+        Pet_Lifecycle::load_textdomain();
+        return __( 'PET Migrations', 'pet' );
+    """, with_extension=False)
+    ctx.equal(translated, 'PET-Migrationen', 'translation loaded from the plugin')

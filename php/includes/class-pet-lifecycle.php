@@ -36,10 +36,18 @@ class Pet_Lifecycle {
 	 * Hooks.
 	 */
 	public static function register() {
+		add_action( 'init', array( __CLASS__, 'load_textdomain' ), 1 );
 		add_action( 'init', array( __CLASS__, 'maybe_upgrade' ), 5 );
 		add_action( 'admin_init', array( __CLASS__, 'complete_halted_activation' ), 0 );
 		add_action( 'activated_plugin', array( __CLASS__, 'on_activated_plugin' ), 10, 2 );
 		add_action( 'upgrader_process_complete', array( __CLASS__, 'on_upgrader_process_complete' ), 10, 2 );
+	}
+
+	/**
+	 * Translations: languages/pet-LOCALE.mo in the plugin, or WordPress's language packs.
+	 */
+	public static function load_textdomain() {
+		load_plugin_textdomain( 'pet', false, dirname( PET_PLUGIN_BASENAME ) . '/languages' );
 	}
 
 	/**

@@ -28,11 +28,12 @@ class Pet_Notices {
 	 * Site admin screens.
 	 */
 	public static function render_site_notices() {
-		if ( ! Pet_Admin_Page::current_user_can_manage() ) {
-			return;
-		}
+		// Set only for a user who could activate PET (see Pet_Lifecycle::complete_halted_activation()).
 		if ( null !== Pet_Lifecycle::$halted ) {
 			self::render_halted( Pet_Lifecycle::$halted );
+			return;
+		}
+		if ( ! Pet_Admin_Page::current_user_can_manage() ) {
 			return;
 		}
 		self::render_retry_result();
@@ -46,11 +47,11 @@ class Pet_Notices {
 	 * Network admin screens.
 	 */
 	public static function render_network_notices() {
-		if ( ! current_user_can( 'manage_network_plugins' ) ) {
-			return;
-		}
 		if ( null !== Pet_Lifecycle::$halted ) {
 			self::render_halted( Pet_Lifecycle::$halted );
+			return;
+		}
+		if ( ! current_user_can( 'manage_network_plugins' ) ) {
 			return;
 		}
 		if ( ! Pet_Network::is_network_active() ) {
