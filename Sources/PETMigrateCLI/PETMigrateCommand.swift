@@ -79,6 +79,13 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case table, json
 }
 
+/// One line per migration on standard error, so that long runs show where they are while
+/// standard output stays the report alone (parseable with --format json).
+func showProgress(_ progress: MigrationEngine.Progress) {
+    let line = "[\(progress.position)/\(progress.count)] applying \(progress.migration)\n"
+    _ = line.withCString { write(STDERR_FILENO, $0, strlen($0)) }
+}
+
 /// Prints the report and exits with its result code.
 func finish(_ report: Report, format: OutputFormat) throws -> Never {
     switch format {
@@ -94,7 +101,7 @@ struct Activate: ParsableCommand {
     @OptionGroup var options: DatabaseOptions
 
     func run() throws {
-        try finish(MigrationEngine(configuration: options.configuration()).activate(), format: options.format)
+        try finish(MigrationEngine(configuration: options.configuration()).activate(progress: showProgress), format: options.format)
     }
 }
 
@@ -104,7 +111,7 @@ struct Resume: ParsableCommand {
     @OptionGroup var options: DatabaseOptions
 
     func run() throws {
-        try finish(MigrationEngine(configuration: options.configuration()).activate(), format: options.format)
+        try finish(MigrationEngine(configuration: options.configuration()).activate(progress: showProgress), format: options.format)
     }
 }
 

@@ -48,6 +48,7 @@ import Testing
         let activated = try run(["activate"] + common)
         #expect(activated.exitCode == 0, "\(activated.output)")
         #expect(activated.output.contains("Applied 1 migration"))
+        #expect(activated.output.contains("[1/1] applying 2026_02_10_0001_create_core_tables"))
         let status = try run(["status", "--format", "json"] + common)
         #expect(status.exitCode == 0)
         let report = try JSONParser.parse(status.output.trimmingCharacters(in: .whitespacesAndNewlines))

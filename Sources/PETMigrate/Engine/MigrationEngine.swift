@@ -98,18 +98,26 @@ public struct MigrationEngine: Sendable {
 
     // MARK: Activate
 
-    public func activate() -> Report {
+    /// Where an activation is, for hosts that show progress on long work.
+    public struct Progress: Sendable {
+        /// 1-based position of the migration among those pending in this run.
+        public var position: Int
+        public var count: Int
+        public var migration: String
+    }
+
+    public func activate(progress: (Progress) -> Void = { _ in }) -> Report {
         let set: MigrationSet
         switch MigrationSet.load(from: DirectoryMigrationSource(directory: configuration.migrationsDirectory)) {
         case .failure(let invalid): return invalidReport(invalid)
         case .success(let loaded): set = loaded
         }
         return withDriver(forWriting: true) { driver in
-            try activate(set, on: driver)
+            try activate(set, on: driver, progress: progress)
         }
     }
 
-    private func activate(_ set: MigrationSet, on driver: DatabaseDriver) throws -> Report {
+    private func activate(_ set: MigrationSet, on driver: DatabaseDriver, progress: (Progress) -> Void) throws -> Report {
         let bookkeeping = Bookkeeping(driver: driver, prefix: configuration.prefix)
         let tracker = StepTracker()
         let atomicity = atomicity(for: driver, bookkeeping: bookkeeping, tracker: tracker)
@@ -164,7 +172,8 @@ public struct MigrationEngine: Sendable {
         let runner = StepRunner(driver: driver, prefix: configuration.prefix, faults: FaultInjector(faults: configuration.testFaults),
                                 ddlLockWaitSeconds: configuration.ddlLockWaitSeconds)
         var newlyApplied: [String] = []
-        for migration in plan.pending {
+        for (offset, migration) in plan.pending.enumerated() {
+            progress(Progress(position: offset + 1, count: plan.pending.count, migration: migration.identifier))
             try bookkeeping.record(.started, version: migration.version, message: "Applying \(migration.identifier) (\(migration.steps.count) step\(migration.steps.count == 1 ? "" : "s")).")
             state.currentVersion = migration.version
             state.currentStep = nil
