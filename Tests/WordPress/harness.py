@@ -31,6 +31,7 @@ FIXTURES = os.path.join(HERE, 'fixtures')
 PHP_HELPERS = os.path.join(HERE, 'php')
 ARTIFACTS = os.path.join(REPO, 'artifacts')
 
+RUN_ID = os.urandom(3).hex()
 ADMIN_PASSWORD = 'admin-test-password-1'
 SUBSCRIBER_PASSWORD = 'subscriber-test-password-1'
 
@@ -186,7 +187,9 @@ class Site:
         self.db = db
         self.multisite = multisite
         self.dir = os.path.join(workdir, name)
-        self.database = 'pet_wp_' + re.sub(r'[^a-z0-9_]', '_', name.lower())
+        # Unique per run: two runs of the suite on one server (a developer's and CI's) must not
+        # drop each other's databases.
+        self.database = ('pet_wp_%s_%s' % (RUN_ID, re.sub(r'[^a-z0-9_]', '_', name.lower())))[:64]
         self.port = free_port()
         self.host = '127.0.0.1:%d' % self.port
         self.url = 'http://' + self.host

@@ -105,6 +105,39 @@ def test_db_host_forms(ctx):
     ctx.figure('%d DB_HOST forms checked against wpdb::parse_db_host' % len(forms))
 
 
+@test()
+def test_socket_db_host_end_to_end(ctx):
+    """DB_HOST 'localhost:/path/to/socket': WordPress and the engine both reach MariaDB over
+    the Unix socket, and activation migrates."""
+    socket_path = os.environ.get('PET_TEST_MARIADB_SOCKET')
+    ctx.require(socket_path and os.path.exists(socket_path), 'the test server socket exists: %s' % socket_path)
+    site = ctx.site(db_host='localhost:' + socket_path)
+    ctx.equal(site.activate(), None, 'activation')
+    ctx.equal([r[0] for r in site.registry()], [BUNDLED], 'migrated over the socket')
+    config = site.php('$d = Pet_DB_Config::for_site()["database"]; unset( $d["password"] ); return $d;')
+    ctx.equal((config['host'], config.get('port'), config.get('socket')), ('localhost', None, socket_path), 'engine config')
+
+
+@test()
+def test_wrong_credentials_never_shown(ctx):
+    """An engine that cannot log in answers PET_CONFIG; neither its report, the state, the
+    notice nor the operator screen contain the password it was given."""
+    site = ctx.site()
+    ctx.require(site.activate() is None, 'activation')
+    secret = 'Wr0ng-S3cret-for-the-test'
+    out = site.php('''
+        add_filter( 'pet_migrate_config', function ( $c ) { $c['database']['password'] = %s; return $c; } );
+        $report = Pet_Runner::run_site( 'retry' );
+        ob_start(); Pet_Admin_Page::render(); $screen = ob_get_clean();
+        return array( 'report' => $report, 'state' => get_option( 'pet_migrate_state' ), 'screen' => $screen );
+    ''' % harness.php_str(secret), admin=True, user='admin')
+    ctx.equal(out['report']['result'], 5, 'PET_CONFIG')
+    ctx.check(out['report']['message'], 'the report says what is wrong: %r' % out['report']['message'])
+    ctx.absent(json.dumps(out), secret, 'the password given to the engine appears somewhere')
+    ctx.absent(json.dumps(out), site.db.password, "the site's real password appears somewhere")
+    ctx.figure('message: %s' % out['report']['message'])
+
+
 @test(needs_engine=False)
 def test_missing_extension_halts_activation(ctx):
     """Without the extension, activation from wp-admin is halted with a clear notice, the
