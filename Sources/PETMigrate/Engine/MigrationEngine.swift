@@ -307,13 +307,17 @@ public struct MigrationEngine: Sendable {
             return Report(result: .config, message: "The database cannot be reached; nothing was run: \(error).")
         }
         defer { driver.close() }
+        // A read-only call changed nothing; a writing one may have been interrupted, and
+        // whatever it left half-done is undone by the next activation (on SQLite, by the
+        // rollback of its transaction right away).
+        let consequence = forWriting ? "any migration it interrupted is undone by the next activation" : "nothing was changed"
         do {
             return try body(driver)
         } catch let error as DatabaseError {
             let kind = error.kind == .connection ? "The database connection failed" : "The database reported an error"
-            return Report(result: .config, message: "\(kind) (\(error.message)); nothing was changed. Check the database and try again.")
+            return Report(result: .config, message: "\(kind) (\(error.message)); \(consequence). Check the database and try again.")
         } catch {
-            return Report(result: .config, message: "Unexpected error: \(error); nothing was changed.")
+            return Report(result: .config, message: "Unexpected error: \(error); \(consequence).")
         }
     }
 }
