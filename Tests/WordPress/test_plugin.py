@@ -302,6 +302,25 @@ def test_halted_activation_waits_for_an_admin(ctx):
     clean_debug_log(ctx, site)
 
 
+@test()
+def test_halted_activation_completed_by_a_fix(ctx):
+    """A failed activation that an operator fixes before any administrator loads a page
+    (the cause removed, then `wp pet migrate resume`) leaves PET active and open."""
+    site = halted_activation_setup(ctx)
+    ctx.equal(site.activate(), None, 'activate_plugin()')
+    ctx.check(state(site)['activation_failure'], 'failure recorded')
+    site.remove_migration(BROKEN_FIXTURE)
+    out = cli(site, 'pet migrate resume', format='json')
+    ctx.equal(out['exit'], 0, 'resume exit code')
+    ctx.equal(state(site)['activation_failure'], False, 'the fix completed the activation')
+    site.start_server()
+    admin = harness.Client(site).login('admin', harness.ADMIN_PASSWORD)
+    ctx.equal(harness.notice_text(admin.get('/wp-admin/profile.php')), '', 'no PET notice')
+    ctx.check(site.is_active(), 'PET stays active')
+    ctx.equal(harness.Client(site).get('/wp-json/pet/v1/projects').status, 401, 'gate open (401: not logged in)')
+    clean_debug_log(ctx, site)
+
+
 # --------------------------------------------------------------------------- upgrade
 
 

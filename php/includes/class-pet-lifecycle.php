@@ -149,13 +149,25 @@ class Pet_Lifecycle {
 			if ( ! is_array( $failure ) || empty( $failure['sites'] ) ) {
 				return null;
 			}
-			deactivate_plugins( PET_PLUGIN_BASENAME, true, true );
+			// Sites fixed meanwhile (Retry, WP-CLI) no longer count.
+			$still_failing = array();
+			foreach ( $failure['sites'] as $blog_id => $summary ) {
+				$state = get_blog_option( (int) $blog_id, Pet_State::OPTION );
+				if ( is_array( $state ) && ! empty( $state['activation_failure'] ) ) {
+					$still_failing[ $blog_id ] = $summary;
+				}
+			}
 			delete_site_option( self::NETWORK_FAILURE_OPTION );
-			foreach ( array_keys( $failure['sites'] ) as $blog_id ) {
+			if ( ! $still_failing ) {
+				return null;
+			}
+			deactivate_plugins( PET_PLUGIN_BASENAME, true, true );
+			foreach ( array_keys( $still_failing ) as $blog_id ) {
 				switch_to_blog( (int) $blog_id );
 				Pet_State::set_activation_failure( false );
 				restore_current_blog();
 			}
+			$failure['sites'] = $still_failing;
 			return array(
 				'network' => true,
 				'sites'   => $failure['sites'],

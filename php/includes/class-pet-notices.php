@@ -16,6 +16,9 @@ class Pet_Notices {
 	/** Network admin: how many sites the summary notice lists at most. */
 	const NETWORK_SITES_LISTED = 100;
 
+	/** Network admin: how many sites the summary notice looks at (one option read each). */
+	const NETWORK_SITES_CHECKED = 500;
+
 	/**
 	 * Hooks.
 	 */
@@ -58,7 +61,7 @@ class Pet_Notices {
 			return;
 		}
 		$closed = array();
-		foreach ( Pet_Runner::site_ids() as $blog_id ) {
+		foreach ( array_slice( Pet_Runner::site_ids(), 0, self::NETWORK_SITES_CHECKED ) as $blog_id ) {
 			$state = get_blog_option( $blog_id, Pet_State::OPTION );
 			$state = array_merge( Pet_State::defaults(), is_array( $state ) ? $state : array() );
 			if ( null !== $state['mode'] && ! Pet_State::is_available( $state ) ) {

@@ -176,6 +176,10 @@ class Pet_Runner {
 		if ( Pet_Engine::LOCKED !== $report['result'] || 'upgrade' !== $context ) {
 			Pet_State::record_report( $report, $context, $attempt_key );
 		}
+		// A later run that succeeds (Retry, WP-CLI) completes a halted activation: PET stays active.
+		if ( 'activation' !== $context && Pet_Engine::is_success( $report['result'] ) && Pet_State::get()['activation_failure'] ) {
+			Pet_State::set_activation_failure( false );
+		}
 		/**
 		 * Fires after every run of the engine on a site.
 		 *
