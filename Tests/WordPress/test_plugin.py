@@ -513,6 +513,18 @@ def test_rest_status_and_maintenance_gate(ctx):
               (0, 'ready', BUNDLED, True), 'status JSON')
     ctx.equal([m['version'] for m in report.get('applied', [])], [BUNDLED], 'status JSON applied')
     ctx.equal(anon.get('/wp-json/pet/v1/projects', headers={'Authorization': sub_auth}).status, 200, 'projects route open')
+    # PET's features work while the gate is open: the admin page's form and the REST route.
+    admin = harness.Client(site).login('admin', harness.ADMIN_PASSWORD)
+    page = admin.get('/wp-admin/admin.php?page=pet')
+    action, fields = admin.form_fields(page, 'pet_add_project')
+    ctx.require(fields and fields.get('_wpnonce'), 'the add-project form with a nonce')
+    fields['title'] = 'Launch'
+    ctx.contains(admin.post(action, fields).text(), 'Launch', 'project added through the form')
+    created = anon.request('/wp-json/pet/v1/projects', data=json.dumps({'title': 'Via REST'}).encode(),
+                           headers={'Authorization': admin_auth, 'Content-Type': 'application/json'}, method='POST')
+    ctx.equal(created.status, 201, 'project created through REST')
+    listed = anon.get('/wp-json/pet/v1/projects', headers={'Authorization': sub_auth})
+    ctx.equal(sorted(p['title'] for p in listed.json()), ['Launch', 'Via REST'], 'projects listed through REST')
 
     before = site.snapshot()
     site.add_migration(BROKEN_FIXTURE)
@@ -530,6 +542,8 @@ def test_rest_status_and_maintenance_gate(ctx):
     ctx.equal(harness.snapshot_diff(before, site.snapshot()), [], 'database as before the failed upgrade')
 
     admin = harness.Client(site).login('admin', harness.ADMIN_PASSWORD)
+    closed = admin.post('/wp-admin/admin-post.php', {'action': 'pet_add_project', 'title': 'Not now'})
+    ctx.equal(closed.status, 503, "PET's form action in maintenance")
     projects = admin.get('/wp-admin/admin.php?page=pet')
     ctx.equal(projects.status, 503, "PET's admin page in maintenance")
     ctx.contains(projects.text(), 'PET is under maintenance', "PET's admin page says why")

@@ -97,13 +97,4 @@ class Pet_DB_Config {
 		}
 		return false;
 	}
-
-	/**
-	 * The configuration for the engine's read-only lint (no database).
-	 *
-	 * @return array
-	 */
-	public static function lint_only() {
-		return array( 'migrations_dir' => PET_MIGRATIONS_DIR );
-	}
 }
