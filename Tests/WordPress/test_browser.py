@@ -96,6 +96,10 @@ def test_browser_admin_sees_failure_subscriber_does_not(ctx):
         ctx.check(driver.find_elements(By.CSS_SELECTOR, 'form input[name="action"][value="pet_migrate_retry"]'),
                   'Retry button present')
         screenshot(driver, ctx, 'wordpress-maintenance-notice.png')
+        driver.get(site.url + '/wp-admin/tools.php?page=pet-migrations')
+        ctx.check(wait_for(lambda: 'Applied migrations' in body_text(driver)), 'operator screen')
+        ctx.check('Paused (maintenance)' in body_text(driver), 'operator screen shows the gate')
+        screenshot(driver, ctx, 'wordpress-operator-screen.png')
         driver.get(site.url + '/wp-admin/admin.php?page=pet')
         ctx.check('PET is under maintenance' in body_text(driver), "PET's own page is closed")
     finally:

@@ -40,8 +40,9 @@ class Pet_Notices {
 			return;
 		}
 		self::render_retry_result();
-		if ( Pet_Gate::is_open() ) {
-			return;
+		$screen = function_exists( 'get_current_screen' ) ? get_current_screen() : null;
+		if ( Pet_Gate::is_open() || ( $screen && 'tools_page_' . Pet_Admin_Page::SLUG === $screen->id ) ) {
+			return; // Open, or on the operator screen, which shows the same in full.
 		}
 		self::render_maintenance();
 	}
