@@ -417,6 +417,40 @@ def test_upgrade_within_settle_window_and_upgrader_hook(ctx):
 
 
 @test()
+def test_plugin_update_without_new_migrations(ctx):
+    """A new plugin version that ships no new migration: the first request re-reads the
+    directory once (one option write), never runs the engine, and later requests are back at
+    the baseline query count."""
+    site = ctx.site()
+    ctx.require(site.activate() is None, 'activation')
+    site.start_server()
+    client = harness.Client(site)
+    client.get('/', headers={'X-Pet-Query-Log': 'warm'})
+    client.get('/', headers={'X-Pet-Query-Log': 'baseline'})
+    baseline = site.query_log('baseline')['count']
+    events = site.events()
+    main = os.path.join(site.plugin_dir, 'pet.php')
+    with open(main) as f:
+        code = f.read()
+    with open(main, 'w') as f:
+        f.write(code.replace("Version:           0.1.0", "Version:           0.1.1")
+                    .replace("define( 'PET_VERSION', '0.1.0' );", "define( 'PET_VERSION', '0.1.1' );"))
+    time.sleep(2.1)  # OPcache (on in php -S, as in php-fpm) revalidates files every 2 s
+    client.get('/', headers={'X-Pet-Query-Log': 'first'})
+    client.get('/', headers={'X-Pet-Query-Log': 'second'})
+    first, second = site.query_log('first'), site.query_log('second')
+    ctx.equal(site.events(), events, 'the engine did not run')
+    writes = [q for q in first['queries'] if q.lstrip().upper().startswith(('UPDATE', 'INSERT'))]
+    ctx.equal(len(writes), 1, 'one write on the first request (the cached newest version): %s' % writes)
+    ctx.contains(site.option('pet_migrate_code') or '', '0.1.1|', 'cache keyed on the new version')
+    ctx.equal(second['count'], baseline, 'second request back at the baseline')
+    extra = [q.split()[0] + ' ' + q.split()[1] + ' ' + q.split()[2] for q in first['queries'] if q not in second['queries']]
+    ctx.figure('queries: baseline %d, first request after the update %d (extra: %s), then %d' % (
+        baseline, first['count'], '; '.join(extra), second['count']))
+    clean_debug_log(ctx, site)
+
+
+@test()
 def test_front_end_request_issues_no_extra_query(ctx):
     """SAVEQUERIES: an ordinary front-end request with PET active issues exactly the queries
     it issues with PET deactivated."""
