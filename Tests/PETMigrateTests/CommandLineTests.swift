@@ -5,25 +5,8 @@ import Testing
 /// The `pet-migrate` command as an operator runs it: exit codes are result codes, the
 /// password never shows, and `lint` needs no database.
 @Suite struct CommandLineTests {
-    struct Run {
-        var exitCode: Int32
-        var output: String
-    }
-
-    func run(_ arguments: [String], password: String? = nil) throws -> Run {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: ChildProcess.binary)
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["PET_DB_PASSWORD"] = password
-        process.environment = environment
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(exitCode: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
+    func run(_ arguments: [String], password: String? = nil) throws -> ChildProcess.Outcome {
+        try ChildProcess.run(arguments, environment: password.map { ["PET_DB_PASSWORD": $0] } ?? [:])
     }
 
     @Test func lintChecksADirectoryWithoutADatabase() throws {

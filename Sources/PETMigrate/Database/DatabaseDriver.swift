@@ -113,6 +113,23 @@ public protocol DatabaseDriver: AnyObject {
     func close()
 }
 
+/// Standard SQL that both dialects accept as it is; a driver overrides what differs.
+extension DatabaseDriver {
+    public func commit() throws(DatabaseError) { try execute("COMMIT") }
+    public func rollback() throws(DatabaseError) { try execute("ROLLBACK") }
+    public func savepoint(_ name: String) throws(DatabaseError) { try execute("SAVEPOINT \(quoteIdentifier(name))") }
+    public func rollbackToSavepoint(_ name: String) throws(DatabaseError) { try execute("ROLLBACK TO SAVEPOINT \(quoteIdentifier(name))") }
+    public func releaseSavepoint(_ name: String) throws(DatabaseError) { try execute("RELEASE SAVEPOINT \(quoteIdentifier(name))") }
+
+    public func dropTableStatement(_ table: String) -> String {
+        "DROP TABLE \(quoteIdentifier(table))"
+    }
+
+    public func dropColumnStatement(_ column: String, table: String) -> String {
+        "ALTER TABLE \(quoteIdentifier(table)) DROP COLUMN \(quoteIdentifier(column))"
+    }
+}
+
 extension DatabaseDriver {
     public func execute(_ sql: String) throws(DatabaseError) {
         try execute(sql, [])

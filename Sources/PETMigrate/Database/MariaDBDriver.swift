@@ -274,14 +274,6 @@ public final class MariaDBDriver: DatabaseDriver, SQLDefinitionRendering {
         try execute(statement)
     }
 
-    public func dropTableStatement(_ table: String) -> String {
-        "DROP TABLE \(quoteIdentifier(table))"
-    }
-
-    public func dropColumnStatement(_ column: String, table: String) -> String {
-        "ALTER TABLE \(quoteIdentifier(table)) DROP COLUMN \(quoteIdentifier(column))"
-    }
-
     public func dropIndexStatement(_ index: String, table: String) -> String {
         "ALTER TABLE \(quoteIdentifier(table)) DROP INDEX \(quoteIdentifier(index))"
     }
@@ -289,11 +281,6 @@ public final class MariaDBDriver: DatabaseDriver, SQLDefinitionRendering {
     // MARK: Transactions and the lock
 
     public func begin() throws(DatabaseError) { try execute("START TRANSACTION") }
-    public func commit() throws(DatabaseError) { try execute("COMMIT") }
-    public func rollback() throws(DatabaseError) { try execute("ROLLBACK") }
-    public func savepoint(_ name: String) throws(DatabaseError) { try execute("SAVEPOINT \(quoteIdentifier(name))") }
-    public func rollbackToSavepoint(_ name: String) throws(DatabaseError) { try execute("ROLLBACK TO SAVEPOINT \(quoteIdentifier(name))") }
-    public func releaseSavepoint(_ name: String) throws(DatabaseError) { try execute("RELEASE SAVEPOINT \(quoteIdentifier(name))") }
 
     /// GET_LOCK names are limited to 64 characters and case-insensitive; the lock belongs to
     /// the connection (released on disconnect, so a killed process never leaves it stale).

@@ -201,14 +201,6 @@ public final class SQLiteDriver: DatabaseDriver, SQLDefinitionRendering {
         try execute(statement)
     }
 
-    public func dropTableStatement(_ table: String) -> String {
-        "DROP TABLE \(quoteIdentifier(table))"
-    }
-
-    public func dropColumnStatement(_ column: String, table: String) -> String {
-        "ALTER TABLE \(quoteIdentifier(table)) DROP COLUMN \(quoteIdentifier(column))"
-    }
-
     public func dropIndexStatement(_ index: String, table: String) -> String {
         "DROP INDEX \(quoteIdentifier(index))"
     }
@@ -216,11 +208,6 @@ public final class SQLiteDriver: DatabaseDriver, SQLDefinitionRendering {
     // MARK: Transactions and the lock
 
     public func begin() throws(DatabaseError) { try execute("BEGIN") }
-    public func commit() throws(DatabaseError) { try execute("COMMIT") }
-    public func rollback() throws(DatabaseError) { try execute("ROLLBACK") }
-    public func savepoint(_ name: String) throws(DatabaseError) { try execute("SAVEPOINT \(quoteIdentifier(name))") }
-    public func rollbackToSavepoint(_ name: String) throws(DatabaseError) { try execute("ROLLBACK TO \(quoteIdentifier(name))") }
-    public func releaseSavepoint(_ name: String) throws(DatabaseError) { try execute("RELEASE \(quoteIdentifier(name))") }
 
     public func acquireMigrationLock(key: String, timeoutSeconds: Int) throws(DatabaseError) -> Bool {
         let db = try db
