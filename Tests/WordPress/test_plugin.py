@@ -324,17 +324,22 @@ def test_halted_activation_completed_by_a_fix(ctx):
 # --------------------------------------------------------------------------- upgrade
 
 
-@test()
-def test_upgrade_applied_on_next_request_once(ctx):
-    """A newer migration dropped into the plugin (a git/FTP deploy) is applied by the next
-    request, once; later requests neither run the engine nor query more than before."""
+def served_site_with_baseline(ctx):
+    """An activated, served site and the query count of its front page (after a warm-up)."""
     site = ctx.site()
     ctx.require(site.activate() is None, 'activation')
     site.start_server()
     client = harness.Client(site)
     client.get('/', headers={'X-Pet-Query-Log': 'warm'})
     client.get('/', headers={'X-Pet-Query-Log': 'baseline'})
-    baseline = site.query_log('baseline')['count']
+    return site, client, site.query_log('baseline')['count']
+
+
+@test()
+def test_upgrade_applied_on_next_request_once(ctx):
+    """A newer migration dropped into the plugin (a git/FTP deploy) is applied by the next
+    request, once; later requests neither run the engine nor query more than before."""
+    site, client, baseline = served_site_with_baseline(ctx)
 
     site.add_migration(UPGRADE_FIXTURE)
     t0 = time.monotonic()
@@ -421,13 +426,7 @@ def test_plugin_update_without_new_migrations(ctx):
     """A new plugin version that ships no new migration: the first request re-reads the
     directory once (one option write), never runs the engine, and later requests are back at
     the baseline query count."""
-    site = ctx.site()
-    ctx.require(site.activate() is None, 'activation')
-    site.start_server()
-    client = harness.Client(site)
-    client.get('/', headers={'X-Pet-Query-Log': 'warm'})
-    client.get('/', headers={'X-Pet-Query-Log': 'baseline'})
-    baseline = site.query_log('baseline')['count']
+    site, client, baseline = served_site_with_baseline(ctx)
     events = site.events()
     main = os.path.join(site.plugin_dir, 'pet.php')
     with open(main) as f:
