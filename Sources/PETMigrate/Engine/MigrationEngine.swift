@@ -175,8 +175,10 @@ public struct MigrationEngine: Sendable {
         for (offset, migration) in plan.pending.enumerated() {
             progress(Progress(position: offset + 1, count: plan.pending.count, migration: migration.identifier))
             try bookkeeping.record(.started, version: migration.version, message: "Applying \(migration.identifier) (\(migration.steps.count) step\(migration.steps.count == 1 ? "" : "s")).")
+            // Readers of the state (status, the admin screen) see which migration runs now.
             state.currentVersion = migration.version
             state.currentStep = nil
+            try bookkeeping.write(state)
             do {
                 try atomicity.apply(migration, steps: { context in
                     for (offset, step) in migration.steps.enumerated() {
