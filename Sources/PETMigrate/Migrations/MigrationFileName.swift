@@ -18,12 +18,15 @@ public struct MigrationFileName: Equatable, Sendable {
                 guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") else { return nil }
             }
         }
+        func number(_ range: Range<Int>) -> Int {
+            stem[range].reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
+        }
+        guard (1...12).contains(number(5..<7)), (1...31).contains(number(8..<10)) else { return nil }
+        let nameBytes = stem[16...]
+        guard let first = nameBytes.first, first >= UInt8(ascii: "a"), first <= UInt8(ascii: "z") else { return nil }
+        let nameText = String(decoding: nameBytes, as: UTF8.self)
+        guard Identifier.problem(with: nameText) == nil else { return nil }
         let versionText = String(decoding: stem[0..<15], as: UTF8.self)
-        let nameText = String(decoding: stem[16...], as: UTF8.self)
-        let month = Int(versionText.split(separator: "_")[1])!
-        let day = Int(versionText.split(separator: "_")[2])!
-        guard (1...12).contains(month), (1...31).contains(day) else { return nil }
-        guard Identifier.problem(with: nameText) == nil, nameText.first!.isLetter else { return nil }
         version = versionText
         name = nameText
     }

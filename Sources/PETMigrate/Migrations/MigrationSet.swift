@@ -6,7 +6,8 @@ public struct MigrationSet: Sendable {
     public var latestVersion: String? { migrations.last?.version }
 
     public init(migrations: [Migration]) {
-        self.migrations = migrations.sorted { $0.version < $1.version }
+        let inOrder = zip(migrations, migrations.dropFirst()).allSatisfy { $0.version < $1.version }
+        self.migrations = inOrder ? migrations : migrations.sorted { $0.version < $1.version }
     }
 
     /// Loads and validates every file of the source. Either every file is valid, or the
@@ -34,7 +35,7 @@ public struct MigrationSet: Sendable {
                 continue
             }
             filesByVersion[fileName.version] = file
-            let cacheKey = entry.fingerprint.map { "\(source.location)/\(file)|\($0)" }
+            let cacheKey = entry.fingerprint.map { ParsedMigrationCache.Key(location: source.location, fileName: file, fingerprint: $0) }
             if let cacheKey, let cached = ParsedMigrationCache.shared.migration(for: cacheKey) {
                 migrations.append(cached)
                 continue

@@ -19,11 +19,11 @@ public struct MigrationSourceEntry: Sendable {
     /// Identifies this version of the entry's content (for a file: device, inode, size and
     /// change times), so that an unchanged file need not be read and parsed again. Nil when
     /// the source cannot tell; such entries are always read.
-    public var fingerprint: String?
+    public var fingerprint: [Int]?
     /// Reads the bytes, or says why they cannot be read.
     public var read: @Sendable () -> Result<[UInt8], MigrationSourceError>
 
-    public init(fileName: String, fingerprint: String? = nil, read: @escaping @Sendable () -> Result<[UInt8], MigrationSourceError>) {
+    public init(fileName: String, fingerprint: [Int]? = nil, read: @escaping @Sendable () -> Result<[UInt8], MigrationSourceError>) {
         self.fileName = fileName
         self.fingerprint = fingerprint
         self.read = read
@@ -70,7 +70,8 @@ public struct DirectoryMigrationSource: MigrationSource {
             }
             // ctime changes on every write, even one that puts mtime back; the inode changes
             // when an editor or a deploy replaces the file.
-            let fingerprint = "\(info.st_dev):\(info.st_ino):\(info.st_size):\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec):\(info.st_ctim.tv_sec).\(info.st_ctim.tv_nsec)"
+            let fingerprint = [Int(info.st_dev), Int(info.st_ino), Int(info.st_size), info.st_mtim.tv_sec, info.st_mtim.tv_nsec,
+                               info.st_ctim.tv_sec, info.st_ctim.tv_nsec]
             let isDirectory = (info.st_mode & S_IFMT) == S_IFDIR
             let size = Int(info.st_size)
             return MigrationSourceEntry(fileName: name, fingerprint: isDirectory ? nil : fingerprint) {

@@ -12,13 +12,19 @@ final class ParsedMigrationCache: Sendable {
 
     /// More files than any plugin ships, so a long-lived process cannot grow without bound.
     private static let capacity = 20_000
-    private let entries = Mutex<[String: Migration]>([:])
+    struct Key: Hashable {
+        var location: String
+        var fileName: String
+        var fingerprint: [Int]
+    }
 
-    func migration(for key: String) -> Migration? {
+    private let entries = Mutex<[Key: Migration]>([:])
+
+    func migration(for key: Key) -> Migration? {
         entries.withLock { $0[key] }
     }
 
-    func store(_ migration: Migration, for key: String) {
+    func store(_ migration: Migration, for key: Key) {
         entries.withLock { entries in
             if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
             entries[key] = migration
