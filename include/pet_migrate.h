@@ -28,8 +28,14 @@
  *     "prefix": "wp_",                       table prefix of the site (default "wp_")
  *     "migrations_dir": "/path/migrations",  directory of VERSION_NAME.json files
  *     "lock_timeout_seconds": 5,             bounded wait for the migration lock (default 5)
- *     "events_limit": 50                     pet_migrate_events only: newest N (default 50)
+ *     "ddl_lock_wait_seconds": 10,           MariaDB: bounded wait for a table another
+ *                                            connection uses; then the step fails cleanly
+ *     "events_limit": 50,                    pet_migrate_events only: newest N (default 50)
+ *     "test_faults": [ {"point", "action", "step", "version"} … ]
+ *                                            crash tests only: honoured solely when the
+ *                                            process environment has PET_MIGRATE_TEST_FAULTS=1
  *   }
+ *   Unknown keys are refused (PET_CONFIG), so a misspelt setting is never silently ignored.
  *   With the mariadb driver, host "localhost" means the Unix socket (as with every MySQL
  *   client); use "127.0.0.1" for TCP. The password never appears in any report or event.
  *
@@ -45,8 +51,17 @@
  *     "pending": [ {"version","name"} … ],
  *     "newly_applied": [ "version" … ],          activate only
  *     "error": { "kind", "file", "version", "step", "reason" } | null,
- *     "events": [ {"id","at","event","version","message"} … ]   events only
+ *     "problems": [ {"kind","file","version","step","reason"} … ],   every problem found
+ *     "state": { "mode", "schema_version", "target_version", "current_version",
+ *                "current_step", "last_error", "last_error_kind", "last_error_version",
+ *                "last_error_step", "progress", "started_at", "updated_at" } (when known),
+ *     "events": [ {"id","at","event","version","message"} … ],  events only
+ *     "engine_version": "0.1.0"
  *   }
+ *   "step" is 1-based, as migration authors count. Error kinds: file_name, unreadable,
+ *   syntax, duplicate_version, invalid_step, destructive, checksum_mismatch, missing_file,
+ *   out_of_order (PET_INVALID); table_mismatch, missing_table, missing_column,
+ *   lock_wait_timeout, connection, database_error (PET_MAINTENANCE).
  *   Keys may be added in later versions; hosts ignore keys they do not know.
  */
 #ifndef PET_MIGRATE_H
