@@ -34,6 +34,8 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible {
         case busy
         /// A metadata lock or row lock wait ran out (MariaDB `lock_wait_timeout`).
         case lockWaitTimeout
+        /// The statement names a table that does not exist.
+        case missingTable
         case statement
     }
 
@@ -131,6 +133,17 @@ extension DatabaseDriver {
 }
 
 extension DatabaseDriver {
+    /// The rows of a query on one of the engine's own tables, or none when that table does
+    /// not exist yet: one round trip instead of an existence check and a query, on the path
+    /// every activation pays.
+    func queryIfTableExists(_ sql: String, _ parameters: [SQLValue] = []) throws(DatabaseError) -> [[SQLValue]] {
+        do {
+            return try query(sql, parameters)
+        } catch where error.kind == .missingTable {
+            return []
+        }
+    }
+
     public func execute(_ sql: String) throws(DatabaseError) {
         try execute(sql, [])
     }

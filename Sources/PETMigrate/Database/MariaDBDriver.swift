@@ -41,6 +41,7 @@ public final class MariaDBDriver: DatabaseDriver, SQLDefinitionRendering {
     /// Server error numbers the engine tells apart.
     enum ServerError {
         static let lockWaitTimeout: UInt32 = 1205
+        static let noSuchTable: UInt32 = 1146
         static let algorithmNotSupported: Int32 = 1845
         static let algorithmNotSupportedReason: Int32 = 1846
         static let accessDenied: UInt32 = 1045
@@ -104,6 +105,7 @@ public final class MariaDBDriver: DatabaseDriver, SQLDefinitionRendering {
         let kind: DatabaseError.Kind
         switch code {
         case ServerError.lockWaitTimeout: kind = .lockWaitTimeout
+        case ServerError.noSuchTable: kind = .missingTable
         case ServerError.serverGone, ServerError.connectionLost: kind = .connection
         default: kind = .statement
         }

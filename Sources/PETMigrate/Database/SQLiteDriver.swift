@@ -64,7 +64,14 @@ public final class SQLiteDriver: DatabaseDriver, SQLDefinitionRendering {
     private func error(_ status: Int32, _ sql: String? = nil) -> DatabaseError {
         let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(status))
         let primary = status & 0xFF
-        let kind: DatabaseError.Kind = (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) ? .busy : .statement
+        let kind: DatabaseError.Kind
+        if primary == SQLITE_BUSY || primary == SQLITE_LOCKED {
+            kind = .busy
+        } else if primary == SQLITE_ERROR, message.hasPrefix("no such table") {
+            kind = .missingTable
+        } else {
+            kind = .statement
+        }
         return DatabaseError(kind, code: status, message: message)
     }
 

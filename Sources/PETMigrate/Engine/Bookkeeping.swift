@@ -74,8 +74,7 @@ struct Bookkeeping {
 
     /// The applied migrations; none when the registry does not exist yet.
     func appliedMigrations() throws(DatabaseError) -> [AppliedMigration] {
-        guard try driver.tableExists(registryTable) else { return [] }
-        return try driver.query("SELECT version, name, applied_at, checksum FROM \(q(registryTable)) ORDER BY version").map { row in
+        return try driver.queryIfTableExists("SELECT version, name, applied_at, checksum FROM \(q(registryTable)) ORDER BY version").map { row in
             AppliedMigration(version: row[0].text ?? "", name: row[1].text ?? "", appliedAt: row[2].text ?? "", checksum: row[3].text ?? "")
         }
     }
@@ -88,8 +87,7 @@ struct Bookkeeping {
     // MARK: State
 
     func state() throws(DatabaseError) -> MigrationState? {
-        guard try driver.tableExists(stateTable) else { return nil }
-        let rows = try driver.query("""
+        let rows = try driver.queryIfTableExists("""
             SELECT mode, schema_version, target_version, current_version, current_step, last_error, last_error_kind,
                    last_error_version, last_error_step, progress, started_at, updated_at
             FROM \(q(stateTable)) WHERE id = 1
@@ -126,8 +124,7 @@ struct Bookkeeping {
     }
 
     func recentEvents(limit: Int) throws(DatabaseError) -> [MigrationEvent] {
-        guard try driver.tableExists(eventsTable) else { return [] }
-        return try driver.query("SELECT id, occurred_at, event, version, message FROM \(q(eventsTable)) ORDER BY id DESC LIMIT \(max(1, limit))").map { row in
+        return try driver.queryIfTableExists("SELECT id, occurred_at, event, version, message FROM \(q(eventsTable)) ORDER BY id DESC LIMIT \(max(1, limit))").map { row in
             MigrationEvent(id: row[0].integer ?? 0, occurredAt: row[1].text ?? "", kind: row[2].text ?? "", version: row[3].text, message: row[4].text ?? "")
         }
     }

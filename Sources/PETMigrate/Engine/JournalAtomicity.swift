@@ -12,7 +12,6 @@ struct JournalAtomicity: MigrationAtomicity {
     private var table: String { driver.quoteIdentifier(bookkeeping.journalTable) }
 
     func interruptedAttempt() throws(DatabaseError) -> InterruptedAttempt? {
-        guard try driver.tableExists(bookkeeping.journalTable) else { return nil }
         let rows = try journalRows()
         guard let version = rows.first?.version else { return nil }
         return InterruptedAttempt(version: version, objects: rows.map(\.object.description))
@@ -54,7 +53,7 @@ struct JournalAtomicity: MigrationAtomicity {
     }
 
     private func journalRows() throws(DatabaseError) -> [JournalRow] {
-        try driver.query("SELECT id, version, step, object_kind, table_name, object_name FROM \(table) ORDER BY id").compactMap { row in
+        try driver.queryIfTableExists("SELECT id, version, step, object_kind, table_name, object_name FROM \(table) ORDER BY id").compactMap { row in
             let tableName = row[4].text ?? ""
             let objectName = row[5].text ?? ""
             let object: SchemaObject

@@ -170,7 +170,7 @@ struct StepRunner {
             return StepFailure(reason: "\(table) is in use by another connection (waited \(ddlLockWaitSeconds) s for its lock); retry when the site is quieter", kind: "lock_wait_timeout")
         case .connection:
             return StepFailure(reason: "the database connection was lost: \(error.message)", kind: "connection")
-        case .busy, .statement:
+        case .busy, .statement, .missingTable:
             return StepFailure(reason: "the database refused it: \(error.message)", kind: "database_error")
         }
     }
