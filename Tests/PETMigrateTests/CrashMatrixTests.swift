@@ -8,7 +8,8 @@ import Testing
 /// database must be exactly as before the migration or exactly as after it, and the next
 /// activation must end at "after".
 @Suite(.serialized) struct CrashMatrixTests {
-    /// Six steps: tables, columns, indexes and a data step over a table that holds data.
+    /// Six steps: tables, columns, indexes, then a data step that fills the new table from a
+    /// table holding data and updates that pre-existing table too.
     static let sixSteps = """
         {"description": "crash matrix", "steps": [
           {"op": "create_table", "table": "pet_notes",
@@ -17,13 +18,13 @@ import Testing
            "primary_key": ["id"], "indexes": [{"name": "project", "columns": ["project_id"]}]},
           {"op": "add_column", "table": "pet_projects", "column": {"name": "color", "type": "string", "length": 7, "default": "#888888"}},
           {"op": "add_index", "table": "pet_projects", "index": {"name": "color", "columns": ["color"]}},
-          {"op": "sql",
-           "sqlite": "INSERT INTO {prefix}pet_notes (project_id, body) SELECT id, title FROM {prefix}pet_projects ORDER BY id",
-           "mariadb": "INSERT INTO {prefix}pet_notes (project_id, body) SELECT id, title FROM {prefix}pet_projects ORDER BY id",
-           "applied_if": {"row_exists": {"sqlite": "SELECT 1 FROM {prefix}pet_notes LIMIT 1", "mariadb": "SELECT 1 FROM {prefix}pet_notes LIMIT 1"}}},
           {"op": "create_table", "table": "pet_labels",
            "columns": [{"name": "id", "type": "integer"}, {"name": "name", "type": "string", "length": 40}], "primary_key": ["id"]},
-          {"op": "add_column", "table": "pet_notes", "column": {"name": "pinned", "type": "boolean", "default": false}}
+          {"op": "add_column", "table": "pet_notes", "column": {"name": "pinned", "type": "boolean", "default": false}},
+          {"op": "sql",
+           "sqlite": "INSERT INTO {prefix}pet_notes (project_id, body) SELECT id, title FROM {prefix}pet_projects ORDER BY id; UPDATE {prefix}pet_projects SET title = 'Garden (noted)' WHERE title = 'Garden'",
+           "mariadb": "INSERT INTO {prefix}pet_notes (project_id, body) SELECT id, title FROM {prefix}pet_projects ORDER BY id; UPDATE {prefix}pet_projects SET title = 'Garden (noted)' WHERE title = 'Garden'",
+           "applied_if": {"row_exists": {"sqlite": "SELECT 1 FROM {prefix}pet_notes LIMIT 1", "mariadb": "SELECT 1 FROM {prefix}pet_notes LIMIT 1"}}}
         ]}
         """
     static let stepCount = 6
@@ -33,9 +34,9 @@ import Testing
         var description: String { faults.joined(separator: " + ") }
     }
 
-    /// Steps that create a schema object (the data step, 4, creates none: it has no journal
+    /// Steps that create a schema object (the data step, 6, creates none: it has no journal
     /// entry, so no point between a journal write and its DDL).
-    static let stepsCreatingObjects = [1, 2, 3, 5, 6]
+    static let stepsCreatingObjects = [1, 2, 3, 4, 5]
 
     static func crashPoints(_ dialect: DialectName) -> [CrashPoint] {
         var points: [CrashPoint] = []

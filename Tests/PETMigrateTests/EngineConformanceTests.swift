@@ -74,8 +74,8 @@ import Testing
         #expect(report.error?.step == 3)
         #expect(report.error?.version == "2026_02_11_0001")
         #expect(report.error?.file == "2026_02_11_0001_fails_at_three.json")
-        #expect(report.message.contains("failed at step 3 (sql)"))
-        #expect(report.message.contains("pet_no_such_table"))
+        #expect(report.message.contains("failed at step 3 (add_index)"))
+        #expect(report.message.contains("table wp_pet_no_such_table does not exist"))
         #expect(report.message.contains("maintenance"))
         #expect(try database.snapshot(excludingBookkeeping: true) == before)
         #expect(try database.snapshot().tables["wp_pet_migrations"] == registryBefore)
@@ -102,7 +102,7 @@ import Testing
         #expect(database.engine(directory).status().result == .maintenance)
 
         // The author ships a fix: the failing migration had never been applied, so it may change.
-        try directory.write("2026_02_11_0001_fails_at_three.json", Fixtures.failsAtStepThree.replacingOccurrences(of: "pet_no_such_table (x)", with: "pet_notes (body)"))
+        try directory.write("2026_02_11_0001_fails_at_three.json", Fixtures.failsAtStepThree.replacingOccurrences(of: "pet_no_such_table", with: "pet_projects"))
         let fixed = database.engine(directory).activate()
         #expect(fixed.result == .ok, "\(fixed.message)")
         #expect(fixed.newlyApplied == ["2026_02_11_0001"])

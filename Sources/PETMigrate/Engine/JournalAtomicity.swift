@@ -24,12 +24,14 @@ struct JournalAtomicity: MigrationAtomicity {
     }
 
     func apply(_ migration: Migration, steps: (StepContext) throws -> Void, register: () throws -> Void) throws(MigrationFailure) {
+        let context = JournalStepContext(driver: driver, table: table, version: migration.version)
         do {
-            try steps(JournalStepContext(driver: driver, table: table, version: migration.version))
+            try steps(context)
             try faults.check(.beforeRegister, version: migration.version, step: nil)
-            // The registry row and the end of the journal commit together: after this
-            // commit the migration is applied, before it the journal undoes it.
-            try driver.begin()
+            // The data steps' rows, the registry row and the end of the journal commit
+            // together: after this commit the migration is applied, before it the rollback
+            // and the journal undo it.
+            if !context.transaction.isOpen { try driver.begin() }
             try register()
             try driver.execute("DELETE FROM \(table) WHERE version = ?", [.text(migration.version)])
             try driver.commit()
@@ -102,11 +104,17 @@ struct JournalAtomicity: MigrationAtomicity {
     }
 }
 
-/// Writes the journal around each change; data statements run in an InnoDB transaction.
+/// Writes the journal around each change. Data steps (which validation puts after every
+/// schema step) open one InnoDB transaction that stays open until the registry row joins it.
 private struct JournalStepContext: StepContext {
+    final class Transaction {
+        var isOpen = false
+    }
+
     let driver: DatabaseDriver
     let table: String
     let version: String
+    let transaction = Transaction()
 
     func willCreate(_ object: SchemaObject, step: Int) throws {
         try driver.execute("INSERT INTO \(table) (version, step, object_kind, table_name, object_name, status, recorded_at) VALUES (?, ?, ?, ?, ?, 'intent', ?)",
@@ -120,13 +128,10 @@ private struct JournalStepContext: StepContext {
     }
 
     func inDataTransaction(_ body: () throws -> Void) throws {
-        try driver.begin()
-        do {
-            try body()
-            try driver.commit()
-        } catch {
-            try? driver.rollback()
-            throw error
+        if !transaction.isOpen {
+            try driver.begin()
+            transaction.isOpen = true
         }
+        try body()
     }
 }

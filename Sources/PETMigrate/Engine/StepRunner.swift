@@ -36,7 +36,8 @@ enum SchemaObject: Equatable, Sendable {
 }
 
 /// What the atomicity strategy lets a step do around its changes: record what it is about
-/// to create (so a failure or crash can undo it) and run data statements atomically.
+/// to create (so a failure or crash can undo it), and run data statements inside the
+/// transaction that will also register the migration.
 protocol StepContext {
     func willCreate(_ object: SchemaObject, step: Int) throws
     func didCreate(_ object: SchemaObject, step: Int) throws
@@ -82,15 +83,14 @@ struct StepRunner {
             case .sql(let sql, let condition):
                 if try isApplied(condition) { break }
                 let statements = SQLTokenizer.split(withPrefix(sql.text(for: driver.dialect)))
-                let run = {
+                if let object = try createdObject(condition) {
+                    try change(object, number: number, migration: migration, context: context) {
+                        for statement in statements { try driver.execute(statement) }
+                    }
+                } else {
                     try context.inDataTransaction {
                         for statement in statements { try driver.execute(statement) }
                     }
-                }
-                if let object = try createdObject(condition) {
-                    try change(object, number: number, migration: migration, context: context, run)
-                } else {
-                    try run()
                     try faults.check(.afterDDL, version: migration.version, step: number)
                 }
             }

@@ -49,12 +49,22 @@ struct MigrationDecoder {
         return .success(migration)
     }
 
-    /// Checks that need the whole migration: a column added to a table this migration creates
-    /// belongs in the create_table step, and an object must not be created twice.
+    /// Checks that need the whole migration: an object must not be created twice, and data
+    /// steps come after every schema step. That order is what lets MariaDB, whose schema
+    /// changes commit one by one, still apply a migration all or nothing: the schema changes
+    /// are journalled and compensated, and the data steps commit in one transaction together
+    /// with the registry row — so no row is ever written by a migration that is then undone.
     private func crossStepProblems(_ steps: [MigrationStep]) -> [MigrationProblem] {
         var problems: [MigrationProblem] = []
         var created: Set<String> = []
+        var firstDataStep: Int?
         for (offset, step) in steps.enumerated() {
+            if step.isDataStep {
+                firstDataStep = firstDataStep ?? offset + 1
+            } else if let firstDataStep {
+                problems.append(MigrationProblem(.invalidStep, file: file, version: version, step: offset + 1,
+                                                 reason: "this schema step comes after the data step \(firstDataStep); data steps (sql with applied_if row_exists) go after every schema step of their migration, so that the data and the migration's registration commit together"))
+            }
             let key: String?
             switch step {
             case .createTable(let table): key = "table \(table.name)"
@@ -107,7 +117,19 @@ struct MigrationDecoder {
             guard let condition = try fields.value("applied_if") else {
                 throw DecodingFailure("a sql step needs \"applied_if\": how the engine detects that it already took effect, so a re-run skips it")
             }
-            return .sql(DialectSQL(sqlite: sqlite, mariadb: mariadb), appliedIf: try decodeCondition(condition))
+            let sql = DialectSQL(sqlite: sqlite, mariadb: mariadb)
+            let appliedIf = try decodeCondition(condition)
+            if case .rowExists = appliedIf {
+                for dialect in DialectName.allCases {
+                    for statement in SQLTokenizer.statements(in: sql.text(for: dialect)) {
+                        let first = statement.tokens.first?.word ?? ""
+                        guard first == "INSERT" || first == "UPDATE" else {
+                            throw DecodingFailure("a data step (applied_if row_exists) runs INSERT and UPDATE statements only, but the \(dialect.rawValue) SQL has \(first.isEmpty ? "another statement" : first); change the schema with create_table, add_column, add_index, or a sql step whose applied_if names the table, column or index it creates")
+                        }
+                    }
+                }
+            }
+            return .sql(sql, appliedIf: appliedIf)
         case "drop_table", "drop_column", "drop_index", "rename_table", "rename_column", "truncate", "delete", "change_column", "modify_column":
             throw DecodingFailure("op \"\(op)\" is destructive and not supported: migrations are forward-only and never remove or rewrite data; add new structures alongside the old ones instead", kind: .destructive)
         default:

@@ -123,6 +123,12 @@ public enum MigrationStep: Equatable, Sendable {
         }
     }
 
+    /// A `sql` step detected by a query: it writes rows, it does not change the schema.
+    public var isDataStep: Bool {
+        if case .sql(_, .rowExists) = self { return true }
+        return false
+    }
+
     /// The logical table the step works on, if it names one.
     public var table: String? {
         switch self {

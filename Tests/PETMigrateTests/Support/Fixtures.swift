@@ -27,18 +27,16 @@ enum Fixtures {
                     "primary_key": ["id"]}]}
         """
 
-    /// Five steps that fail at the third: a table, a column, then a SQL error, then more.
+    /// Five steps that fail at the third: a table, a column, then an index on a table that
+    /// does not exist, then more. Replacing `pet_no_such_table` by `pet_projects` fixes it.
     static let failsAtStepThree = """
         {"steps": [
           {"op": "create_table", "table": "pet_notes",
            "columns": [{"name": "id", "type": "bigint", "auto_increment": true}, {"name": "body", "type": "text"}],
            "primary_key": ["id"]},
           {"op": "add_column", "table": "pet_projects", "column": {"name": "color", "type": "string", "length": 7, "nullable": true}},
-          {"op": "sql", "sqlite": "INSERT INTO {prefix}pet_no_such_table (x) VALUES (1)",
-                        "mariadb": "INSERT INTO {prefix}pet_no_such_table (x) VALUES (1)",
-           "applied_if": {"row_exists": {"sqlite": "SELECT 1 FROM {prefix}pet_notes WHERE id = -1",
-                                         "mariadb": "SELECT 1 FROM {prefix}pet_notes WHERE id = -1"}}},
-          {"op": "add_index", "table": "pet_projects", "index": {"name": "color", "columns": ["color"]}},
+          {"op": "add_index", "table": "pet_no_such_table", "index": {"name": "color", "columns": ["color"]}},
+          {"op": "add_column", "table": "pet_notes", "column": {"name": "pinned", "type": "boolean", "default": false}},
           {"op": "create_table", "table": "pet_labels",
            "columns": [{"name": "id", "type": "integer"}], "primary_key": ["id"]}
         ]}
