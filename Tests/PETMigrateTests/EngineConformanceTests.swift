@@ -8,8 +8,7 @@ import Testing
     @Test(arguments: DialectName.allCases)
     func appliesPendingMigrationsAndRegistersThem(_ dialect: DialectName) throws {
         let database = try TestDatabase(dialect)
-        let directory = try MigrationDirectory()
-        try directory.write("2026_02_10_0001_create_projects.json", Fixtures.createProjects)
+        let directory = try MigrationDirectory.firstRelease()
         try directory.write("2026_02_11_0001_add_status.json", Fixtures.addStatus)
 
         let report = database.engine(directory).activate()
@@ -45,8 +44,7 @@ import Testing
     @Test(arguments: DialectName.allCases)
     func appliesToItsOwnPrefixOnly(_ dialect: DialectName) throws {
         let database = try TestDatabase(dialect)
-        let directory = try MigrationDirectory()
-        try directory.write("2026_02_10_0001_create_projects.json", Fixtures.createProjects)
+        let directory = try MigrationDirectory.firstRelease()
         #expect(database.engine(directory, prefix: "wp_").activate().result == .ok)
         #expect(database.engine(directory, prefix: "wp_2_").activate().newlyApplied == ["2026_02_10_0001"])
         let driver = try database.connect()
@@ -58,8 +56,7 @@ import Testing
     @Test(arguments: DialectName.allCases)
     func aFailingMigrationLeavesTheSchemaExactlyAsBefore(_ dialect: DialectName) throws {
         let database = try TestDatabase(dialect)
-        let directory = try MigrationDirectory()
-        try directory.write("2026_02_10_0001_create_projects.json", Fixtures.createProjects)
+        let directory = try MigrationDirectory.firstRelease()
         #expect(database.engine(directory).activate().result == .ok)
         let driver = try database.connect()
         try driver.execute("INSERT INTO wp_pet_projects (title) VALUES ('kept'), ('also kept')")
@@ -94,8 +91,7 @@ import Testing
     @Test(arguments: DialectName.allCases)
     func maintenanceLastsUntilAnActivationSucceeds(_ dialect: DialectName) throws {
         let database = try TestDatabase(dialect)
-        let directory = try MigrationDirectory()
-        try directory.write("2026_02_10_0001_create_projects.json", Fixtures.createProjects)
+        let directory = try MigrationDirectory.firstRelease()
         try directory.write("2026_02_11_0001_fails_at_three.json", Fixtures.failsAtStepThree)
         #expect(database.engine(directory).activate().result == .maintenance)
         #expect(database.engine(directory).activate().result == .maintenance)
@@ -113,8 +109,7 @@ import Testing
     @Test(arguments: DialectName.allCases)
     func earlierMigrationsOfTheSameRunStayApplied(_ dialect: DialectName) throws {
         let database = try TestDatabase(dialect)
-        let directory = try MigrationDirectory()
-        try directory.write("2026_02_10_0001_create_projects.json", Fixtures.createProjects)
+        let directory = try MigrationDirectory.firstRelease()
         try directory.write("2026_02_11_0001_fails_at_three.json", Fixtures.failsAtStepThree)
         let report = database.engine(directory).activate()
         #expect(report.result == .maintenance)
@@ -130,8 +125,7 @@ import Testing
     @Test(arguments: DialectName.allCases)
     func aSiteSkippingVersionsGetsEveryPendingMigrationInOrder(_ dialect: DialectName) throws {
         let database = try TestDatabase(dialect)
-        let directory = try MigrationDirectory()
-        try directory.write("2026_02_10_0001_create_projects.json", Fixtures.createProjects)
+        let directory = try MigrationDirectory.firstRelease()
         #expect(database.engine(directory).activate().result == .ok)
         // Three releases later: the index depends on the column of the release before it.
         try directory.write("2026_04_01_0001_add_status.json", Fixtures.addStatus)
@@ -149,8 +143,7 @@ import Testing
     @Test(arguments: DialectName.allCases)
     func guardsSkipObjectsThatAlreadyExistAndRefuseMismatches(_ dialect: DialectName) throws {
         let database = try TestDatabase(dialect)
-        let directory = try MigrationDirectory()
-        try directory.write("2026_02_10_0001_create_projects.json", Fixtures.createProjects)
+        let directory = try MigrationDirectory.firstRelease()
         let driver = try database.connect()
         defer { driver.close() }
         // A stray table of the same name but another shape, e.g. from an old plugin: never touched.
@@ -167,8 +160,7 @@ import Testing
     @Test(arguments: DialectName.allCases)
     func aHeldLockMeansLockedAndNothingChanged(_ dialect: DialectName) throws {
         let database = try TestDatabase(dialect)
-        let directory = try MigrationDirectory()
-        try directory.write("2026_02_10_0001_create_projects.json", Fixtures.createProjects)
+        let directory = try MigrationDirectory.firstRelease()
         let configuration = database.configuration(migrations: directory, lockTimeoutSeconds: 1)
         let holder = try database.connect()
         defer { holder.close() }
@@ -194,8 +186,7 @@ import Testing
     @Test(arguments: DialectName.allCases)
     func concurrentActivationsApplyEachMigrationOnce(_ dialect: DialectName) async throws {
         let database = try TestDatabase(dialect)
-        let directory = try MigrationDirectory()
-        try directory.write("2026_02_10_0001_create_projects.json", Fixtures.createProjects)
+        let directory = try MigrationDirectory.firstRelease()
         try directory.write("2026_02_11_0001_add_status.json", Fixtures.addStatus)
         try directory.write("2026_02_12_0001_create_tasks.json", Fixtures.createTasks)
         let configuration = database.configuration(migrations: directory, lockTimeoutSeconds: 10)
@@ -230,10 +221,24 @@ import Testing
     }
 
     @Test(arguments: DialectName.allCases)
+    func stringDefaultsKeepQuotesAndBackslashes(_ dialect: DialectName) throws {
+        let database = try TestDatabase(dialect)
+        let directory = try MigrationDirectory.firstRelease()
+        try directory.write("2026_02_11_0001_add_note.json", #"""
+            {"steps": [{"op": "add_column", "table": "pet_projects",
+                        "column": {"name": "note", "type": "string", "length": 40, "default": "it's C:\\temp\\n"}}]}
+            """#)
+        #expect(database.engine(directory).activate().result == .ok)
+        let driver = try database.connect()
+        defer { driver.close() }
+        try driver.execute("INSERT INTO wp_pet_projects (title) VALUES ('x')")
+        #expect(try driver.query("SELECT note FROM wp_pet_projects").first?.first?.text == #"it's C:\temp\n"#)
+    }
+
+    @Test(arguments: DialectName.allCases)
     func rawSQLStepsRunOnceAndUseThePrefix(_ dialect: DialectName) throws {
         let database = try TestDatabase(dialect)
-        let directory = try MigrationDirectory()
-        try directory.write("2026_02_10_0001_create_projects.json", Fixtures.createProjects)
+        let directory = try MigrationDirectory.firstRelease()
         try directory.write("2026_02_11_0001_seed.json", """
             {"steps": [{"op": "sql",
               "sqlite": "INSERT INTO {prefix}pet_projects (title) VALUES ('Inbox'); INSERT INTO {prefix}pet_projects (title) VALUES ('it''s; fine')",

@@ -6,8 +6,7 @@ import Testing
 @Suite struct MariaDBSchemaChangeTests {
     @Test func aTableInUseMakesTheChangeFailWithinTheBoundCleanly() throws {
         let database = try TestDatabase(.mariadb)
-        let directory = try MigrationDirectory()
-        try directory.write("2026_02_10_0001_create_projects.json", Fixtures.createProjects)
+        let directory = try MigrationDirectory.firstRelease()
         #expect(database.engine(directory).activate().result == .ok)
         let holder = try database.connect()
         defer { holder.close() }
@@ -40,8 +39,7 @@ import Testing
 
     @Test func compensationNeverTouchesObjectsThatExistedBefore() throws {
         let database = try TestDatabase(.mariadb)
-        let directory = try MigrationDirectory()
-        try directory.write("2026_02_10_0001_create_projects.json", Fixtures.createProjects)
+        let directory = try MigrationDirectory.firstRelease()
         #expect(database.engine(directory).activate().result == .ok)
         // Someone already added the column the next migration adds (e.g. by hand).
         let driver = try database.connect()

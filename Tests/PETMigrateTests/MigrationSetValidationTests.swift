@@ -63,8 +63,7 @@ import Testing
 
     @Test(arguments: cases)
     func reportsTheProblemWithFileStepAndReason(_ invalid: InvalidCase) throws {
-        let directory = try MigrationDirectory()
-        try directory.write("2026_02_10_0001_create_projects.json", Fixtures.createProjects)
+        let directory = try MigrationDirectory.firstRelease()
         try directory.write(invalid.fileName, invalid.contents)
         let report = MigrationEngine(configuration: EngineConfiguration(database: nil, migrationsDirectory: directory.path)).lint()
         #expect(report.result == .invalid)
@@ -79,8 +78,7 @@ import Testing
     @Test(arguments: DialectName.allCases, cases)
     func leavesTheDatabaseExactlyAsBefore(_ dialect: DialectName, _ invalid: InvalidCase) throws {
         let database = try TestDatabase(dialect)
-        let directory = try MigrationDirectory()
-        try directory.write("2026_02_10_0001_create_projects.json", Fixtures.createProjects)
+        let directory = try MigrationDirectory.firstRelease()
         #expect(database.engine(directory).activate().result == .ok)
         let before = try database.snapshot()
 
@@ -93,8 +91,7 @@ import Testing
     @Test(arguments: DialectName.allCases)
     func refusesDuplicateVersions(_ dialect: DialectName) throws {
         let database = try TestDatabase(dialect)
-        let directory = try MigrationDirectory()
-        try directory.write("2026_02_10_0001_create_projects.json", Fixtures.createProjects)
+        let directory = try MigrationDirectory.firstRelease()
         try directory.write("2026_02_10_0001_create_tasks.json", Fixtures.createTasks)
         let before = try database.snapshot()
         let report = database.engine(directory).activate()
@@ -107,8 +104,7 @@ import Testing
     @Test(arguments: DialectName.allCases)
     func refusesWhenAnAppliedMigrationsFileIsMissing(_ dialect: DialectName) throws {
         let database = try TestDatabase(dialect)
-        let directory = try MigrationDirectory()
-        try directory.write("2026_02_10_0001_create_projects.json", Fixtures.createProjects)
+        let directory = try MigrationDirectory.firstRelease()
         #expect(database.engine(directory).activate().result == .ok)
         try directory.remove("2026_02_10_0001_create_projects.json")
         try directory.write("2026_02_11_0001_create_tasks.json", Fixtures.createTasks)
@@ -126,8 +122,7 @@ import Testing
     @Test(arguments: DialectName.allCases)
     func refusesAChangedAppliedMigration(_ dialect: DialectName) throws {
         let database = try TestDatabase(dialect)
-        let directory = try MigrationDirectory()
-        try directory.write("2026_02_10_0001_create_projects.json", Fixtures.createProjects)
+        let directory = try MigrationDirectory.firstRelease()
         #expect(database.engine(directory).activate().result == .ok)
         try directory.write("2026_02_10_0001_create_projects.json", Fixtures.createProjects.replacingOccurrences(of: "191", with: "190"))
         try directory.write("2026_02_11_0001_create_tasks.json", Fixtures.createTasks)
@@ -143,8 +138,7 @@ import Testing
     @Test(arguments: DialectName.allCases)
     func refusesAPendingMigrationOlderThanAnAppliedOne(_ dialect: DialectName) throws {
         let database = try TestDatabase(dialect)
-        let directory = try MigrationDirectory()
-        try directory.write("2026_02_10_0001_create_projects.json", Fixtures.createProjects)
+        let directory = try MigrationDirectory.firstRelease()
         try directory.write("2026_03_01_0001_create_tasks.json", Fixtures.createTasks)
         #expect(database.engine(directory).activate().result == .ok)
         try directory.write("2026_02_20_0001_add_status.json", Fixtures.addStatus)

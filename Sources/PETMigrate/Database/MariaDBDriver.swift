@@ -42,8 +42,8 @@ public final class MariaDBDriver: DatabaseDriver, SQLDefinitionRendering {
     enum ServerError {
         static let lockWaitTimeout: UInt32 = 1205
         static let noSuchTable: UInt32 = 1146
-        static let algorithmNotSupported: Int32 = 1845
-        static let algorithmNotSupportedReason: Int32 = 1846
+        static let algorithmNotSupported: UInt32 = 1845
+        static let algorithmNotSupportedReason: UInt32 = 1846
         static let accessDenied: UInt32 = 1045
         static let unknownDatabase: UInt32 = 1049
         static let serverGone: UInt32 = 2006
@@ -228,13 +228,9 @@ public final class MariaDBDriver: DatabaseDriver, SQLDefinitionRendering {
         }
     }
 
-    func literal(_ value: ColumnDefault) -> String {
-        switch value {
-        case .null: return "NULL"
-        case .bool(let flag): return flag ? "1" : "0"
-        case .number(let number): return numberLiteral(number)
-        case .string(let text): return stringLiteral(text.replacing("\\", with: "\\\\"))
-        }
+    func stringLiteral(_ text: String) -> String {
+        // Unless NO_BACKSLASH_ESCAPES is set, MariaDB reads a backslash as an escape.
+        "'" + text.replacing("\\", with: "\\\\").replacing("'", with: "''") + "'"
     }
 
     public func createTableStatements(_ table: TableDefinition, physicalName: String, ifNotExists: Bool) -> [String] {
@@ -270,7 +266,8 @@ public final class MariaDBDriver: DatabaseDriver, SQLDefinitionRendering {
             } catch {
                 // 1845/1846: the algorithm or lock level is not supported for this change;
                 // the server refused before doing anything, so the next form may be tried.
-                guard error.code == ServerError.algorithmNotSupported || error.code == ServerError.algorithmNotSupportedReason else { throw error }
+                let code = UInt32(bitPattern: error.code)
+                guard code == ServerError.algorithmNotSupported || code == ServerError.algorithmNotSupportedReason else { throw error }
             }
         }
         try execute(statement)

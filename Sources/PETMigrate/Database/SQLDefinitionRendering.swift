@@ -2,7 +2,8 @@
 protocol SQLDefinitionRendering {
     func quoteIdentifier(_ name: String) -> String
     func columnType(_ column: ColumnDefinition) -> String
-    func literal(_ value: ColumnDefault) -> String
+    /// A string as a SQL literal; dialects differ in what must be escaped.
+    func stringLiteral(_ text: String) -> String
 }
 
 extension SQLDefinitionRendering {
@@ -20,8 +21,18 @@ extension SQLDefinitionRendering {
         return text
     }
 
+    /// Standard SQL: quotes doubled. MariaDB also treats backslashes as escapes.
     func stringLiteral(_ text: String) -> String {
         "'" + text.replacing("'", with: "''") + "'"
+    }
+
+    func literal(_ value: ColumnDefault) -> String {
+        switch value {
+        case .null: return "NULL"
+        case .bool(let flag): return flag ? "1" : "0"
+        case .number(let number): return numberLiteral(number)
+        case .string(let text): return stringLiteral(text)
+        }
     }
 
     func numberLiteral(_ number: Double) -> String {

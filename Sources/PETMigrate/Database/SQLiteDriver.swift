@@ -165,15 +165,6 @@ public final class SQLiteDriver: DatabaseDriver, SQLDefinitionRendering {
         }
     }
 
-    func literal(_ value: ColumnDefault) -> String {
-        switch value {
-        case .null: return "NULL"
-        case .bool(let flag): return flag ? "1" : "0"
-        case .number(let number): return numberLiteral(number)
-        case .string(let text): return stringLiteral(text)
-        }
-    }
-
     public func createTableStatements(_ table: TableDefinition, physicalName: String, ifNotExists: Bool) -> [String] {
         var parts: [String] = []
         let autoIncrement = table.columns.first(where: \.autoIncrement)

@@ -75,11 +75,14 @@ public struct MigrationEngine: Sendable {
 
     private func maintenanceMessage(state: MigrationState?) -> String {
         guard let state, let version = state.lastErrorVersion else {
-            return "PET is in maintenance mode after a failed migration. Fix the cause and activate again."
+            return "PET is in maintenance mode after a failed migration. Fix the cause, then \(Self.retryAdvice)."
         }
         let step = state.lastErrorStep.map { " at step \($0)" } ?? ""
-        return "PET is in maintenance mode: migration \(version) failed\(step): \(state.lastError ?? "unknown reason"). Fix the cause, then activate again (wp pet migrate resume)."
+        return "PET is in maintenance mode: migration \(version) failed\(step): \(state.lastError ?? "unknown reason"). Fix the cause, then \(Self.retryAdvice)."
     }
+
+    /// How an administrator runs the migrations again, wherever they work from.
+    static let retryAdvice = "retry: Retry on PET's notice in WordPress, `wp pet migrate resume`, or `pet-migrate resume`"
 
     // MARK: Events
 
@@ -236,7 +239,7 @@ public struct MigrationEngine: Sendable {
         if !newlyApplied.isEmpty {
             message += " \(newlyApplied.count) earlier migration\(newlyApplied.count == 1 ? " was" : "s were") applied."
         }
-        message += " PET is in maintenance mode: fix the cause, then activate again (wp pet migrate resume)."
+        message += " PET is in maintenance mode: fix the cause, then \(Self.retryAdvice)."
 
         var failed = state
         failed.mode = .maintenance

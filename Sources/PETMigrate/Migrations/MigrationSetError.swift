@@ -34,12 +34,6 @@ public struct MigrationProblem: Error, Equatable, Sendable, CustomStringConverti
         return "\(location): \(reason)"
     }
 
-    var json: JSONValue {
-        [
-            "kind": .string(kind.rawValue), "file": .optional(file), "version": .optional(version),
-            "step": .optional(step), "reason": .string(reason),
-        ]
-    }
 }
 
 /// The migration set is invalid: nothing runs until every problem is fixed.

@@ -138,6 +138,11 @@ final class MigrationDirectory {
         try FileManager.default.removeItem(atPath: path + "/" + fileName)
     }
 
+    /// A directory holding the tests' first release: `Fixtures.createProjects`.
+    static func firstRelease() throws -> MigrationDirectory {
+        try MigrationDirectory().write("2026_02_10_0001_create_projects.json", Fixtures.createProjects)
+    }
+
     /// The plugin's real migrations, copied.
     static func bundled() throws -> MigrationDirectory {
         let directory = try MigrationDirectory()
