@@ -9,7 +9,8 @@ import Testing
 /// activation must end at "after".
 @Suite(.serialized) struct CrashMatrixTests {
     /// Six steps: tables, columns, indexes, then a data step that fills the new table from a
-    /// table holding data and updates that pre-existing table too.
+    /// table holding data and updates the rows of that pre-existing table too (in the column
+    /// this migration adds: the only column a data step may write).
     static let sixSteps = """
         {"description": "crash matrix", "steps": [
           {"op": "create_table", "table": "pet_notes",
@@ -22,8 +23,8 @@ import Testing
            "columns": [{"name": "id", "type": "integer"}, {"name": "name", "type": "string", "length": 40}], "primary_key": ["id"]},
           {"op": "add_column", "table": "pet_notes", "column": {"name": "pinned", "type": "boolean", "default": false}},
           {"op": "sql",
-           "sqlite": "INSERT INTO {prefix}pet_notes (project_id, body) SELECT id, title FROM {prefix}pet_projects ORDER BY id; UPDATE {prefix}pet_projects SET title = 'Garden (noted)' WHERE title = 'Garden'",
-           "mariadb": "INSERT INTO {prefix}pet_notes (project_id, body) SELECT id, title FROM {prefix}pet_projects ORDER BY id; UPDATE {prefix}pet_projects SET title = 'Garden (noted)' WHERE title = 'Garden'",
+           "sqlite": "INSERT INTO {prefix}pet_notes (project_id, body) SELECT id, title FROM {prefix}pet_projects ORDER BY id; UPDATE {prefix}pet_projects SET color = '#00aa00' WHERE title = 'Garden'",
+           "mariadb": "INSERT INTO {prefix}pet_notes (project_id, body) SELECT id, title FROM {prefix}pet_projects ORDER BY id; UPDATE {prefix}pet_projects SET color = '#00aa00' WHERE title = 'Garden'",
            "applied_if": {"row_exists": {"sqlite": "SELECT 1 FROM {prefix}pet_notes LIMIT 1", "mariadb": "SELECT 1 FROM {prefix}pet_notes LIMIT 1"}}}
         ]}
         """

@@ -55,7 +55,7 @@ import Testing
                     kind: .invalidStep, step: 2, reasonContains: "after the data step 1"),
         InvalidCase(name: "schema change in a data step", fileName: "2026_03_01_0001_x.json",
                     contents: #"{"steps": [{"op": "sql", "sqlite": "INSERT INTO {prefix}pet_projects (title) VALUES ('a'); CREATE TABLE {prefix}x (id INT)", "mariadb": "INSERT INTO {prefix}pet_projects (title) VALUES ('a')", "applied_if": {"row_exists": {"sqlite": "SELECT 1", "mariadb": "SELECT 1"}}}]}"#,
-                    kind: .invalidStep, step: 1, reasonContains: "INSERT and UPDATE statements only, but the sqlite SQL has CREATE"),
+                    kind: .destructive, step: 1, reasonContains: "the sqlite SQL is refused at statement 2: CREATE TABLE is not allowed here"),
         InvalidCase(name: "sql step without applied_if", fileName: "2026_03_01_0001_x.json",
                     contents: #"{"steps": [{"op": "sql", "sqlite": "SELECT 1", "mariadb": "SELECT 1"}]}"#,
                     kind: .invalidStep, step: 1, reasonContains: "applied_if"),

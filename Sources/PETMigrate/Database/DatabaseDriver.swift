@@ -70,6 +70,13 @@ public protocol DatabaseDriver: AnyObject {
     func execute(_ sql: String, _ parameters: [SQLValue]) throws(DatabaseError)
     func query(_ sql: String, _ parameters: [SQLValue]) throws(DatabaseError) -> [[SQLValue]]
 
+    /// Runs the statements of a migration's raw SQL one at a time, each judged by the
+    /// dialect's own judge against `role` right before it runs (`{prefix}` substituted);
+    /// `beforeEach` sees what each statement will create, so the journal can record it first.
+    /// Returns the rows the statements produced (a `row_exists` probe reads them).
+    func runJudged(_ text: String, role: StatementRole, prefix: String,
+                   beforeEach: (JudgedStatement) throws -> Void) throws -> [[SQLValue]]
+
     func quoteIdentifier(_ name: String) -> String
     /// The physical name of a migration's index on a physical table.
     func physicalIndexName(_ index: String, table: String) -> String
@@ -146,6 +153,16 @@ extension DatabaseDriver {
 
     public func execute(_ sql: String) throws(DatabaseError) {
         try execute(sql, [])
+    }
+
+    /// Whether a schema object exists now: the guard before creating it, and the check
+    /// that compensation removed it.
+    func exists(_ object: SchemaObject) throws(DatabaseError) -> Bool {
+        switch object {
+        case .table(let name): return try tableExists(name)
+        case .column(let table, let column): return try columnNames(of: table).contains(column)
+        case .index(let table, let index): return try indexExists(index, on: table)
+        }
     }
 
     public func query(_ sql: String) throws(DatabaseError) -> [[SQLValue]] {

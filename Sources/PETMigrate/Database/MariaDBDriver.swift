@@ -77,10 +77,16 @@ public final class MariaDBDriver: DatabaseDriver, SQLDefinitionRendering {
         if mysql_set_character_set(mysql, "utf8mb4") != 0 {
             throw lastError()
         }
-        // Bound every metadata-lock wait: the server's default is a day, during which every
-        // reader of the table queues behind the ALTER.
-        try execute("SET SESSION lock_wait_timeout = \(max(1, lockWaitTimeoutSeconds)), SESSION innodb_lock_wait_timeout = \(max(1, lockWaitTimeoutSeconds))")
+        // The session is pinned so that SQL means at run time what the judge read at load
+        // time, whatever the server's defaults: `"` quotes strings and `\` escapes in them
+        // (no ANSI_QUOTES, no NO_BACKSLASH_ESCAPES), strict (a value that does not fit is an
+        // error, never silently cut), no engine substitution, autocommit (the engine opens
+        // its own transactions). Every metadata-lock wait is bounded: the server's default is
+        // a day, during which every reader of the table queues behind the ALTER.
+        try execute("SET SESSION autocommit = 1, SESSION sql_mode = '\(Self.pinnedSQLMode)', SESSION lock_wait_timeout = \(max(1, lockWaitTimeoutSeconds)), SESSION innodb_lock_wait_timeout = \(max(1, lockWaitTimeoutSeconds))")
     }
+
+    static let pinnedSQLMode = "STRICT_TRANS_TABLES,STRICT_ALL_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_ZERO_DATE,NO_ZERO_IN_DATE,NO_ENGINE_SUBSTITUTION"
 
     deinit { close() }
 
@@ -185,6 +191,16 @@ public final class MariaDBDriver: DatabaseDriver, SQLDefinitionRendering {
             let escapedBytes = escaped.prefix(Int(length)).map { UInt8(bitPattern: $0) }
             return "'" + String(decoding: escapedBytes, as: UTF8.self) + "'"
         }
+    }
+
+    public func runJudged(_ text: String, role: StatementRole, prefix: String,
+                          beforeEach: (JudgedStatement) throws -> Void) throws -> [[SQLValue]] {
+        var rows: [[SQLValue]] = []
+        for statement in try MigrationSetJudge.judgeText(text, role: role, prefix: prefix, dialect: .mariadb) {
+            try beforeEach(statement)
+            rows += try query(statement.text)
+        }
+        return rows
     }
 
     // MARK: Names and introspection

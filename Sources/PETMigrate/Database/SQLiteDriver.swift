@@ -101,11 +101,16 @@ public final class SQLiteDriver: DatabaseDriver, SQLDefinitionRendering {
             case .text(let text): sqlite3_bind_text(statement, position, text, -1, transient)
             }
         }
+        return try rows(of: statement, collect: collect)
+    }
+
+    /// Steps a prepared statement to its end, collecting its rows if asked.
+    private func rows(of statement: OpaquePointer, collect: Bool) throws(DatabaseError) -> [[SQLValue]] {
         var rows: [[SQLValue]] = []
         while true {
             let status = sqlite3_step(statement)
             if status == SQLITE_DONE { break }
-            guard status == SQLITE_ROW else { throw error(status, sql) }
+            guard status == SQLITE_ROW else { throw error(status) }
             guard collect else { continue }
             let count = sqlite3_column_count(statement)
             var row: [SQLValue] = []
@@ -126,6 +131,66 @@ public final class SQLiteDriver: DatabaseDriver, SQLDefinitionRendering {
             rows.append(row)
         }
         return rows
+    }
+
+    /// Runs a text of several statements one at a time, by walking `sqlite3_prepare_v2`'s
+    /// tail, so that what runs is exactly what SQLite parsed (a separate splitter would read
+    /// `'C:\'` differently from SQLite and skip or merge statements). Each statement is
+    /// prepared with an authorizer that records every action it asks for; `review` sees them
+    /// before the statement runs and throws to refuse it.
+    @discardableResult
+    func runStatements(_ text: String, review: (SQLiteStatementReview) throws -> Void) throws -> [[SQLValue]] {
+        let db = try db
+        let bytes = Array(text.utf8) + [0]
+        let recorder = AuthorizerRecorder()
+        let context = Unmanaged.passUnretained(recorder).toOpaque()
+        sqlite3_set_authorizer(db, { context, code, first, second, third, fourth in
+            guard let context else { return SQLITE_DENY }
+            let recorder = Unmanaged<AuthorizerRecorder>.fromOpaque(context).takeUnretainedValue()
+            recorder.actions.append(SQLiteStatementReview.Action(code: code, arguments: [first, second, third, fourth].map { $0.map { String(cString: $0) } }))
+            return SQLITE_OK
+        }, context)
+        defer { sqlite3_set_authorizer(db, nil, nil) }
+        var collected: [[SQLValue]] = []
+        try withExtendedLifetime(recorder) {
+            try bytes.withUnsafeBufferPointer { buffer in
+                try buffer.withMemoryRebound(to: CChar.self) { characters in
+                    guard let base = characters.baseAddress else { return }
+                    var cursor = base
+                    var number = 0
+                    while cursor.pointee != 0 {
+                        recorder.actions = []
+                        var statement: OpaquePointer?
+                        var tail: UnsafePointer<CChar>?
+                        let status = sqlite3_prepare_v2(db, cursor, -1, &statement, &tail)
+                        guard status == SQLITE_OK else {
+                            let failure = error(status)
+                            throw DatabaseError(failure.kind, code: status, message: "SQLite cannot read statement \(number + 1): \(failure.message)")
+                        }
+                        let start = cursor
+                        cursor = tail ?? UnsafePointer(base + (bytes.count - 1))
+                        guard let statement else { continue } // only whitespace or comments
+                        defer { sqlite3_finalize(statement) }
+                        number += 1
+                        let length = start.distance(to: cursor)
+                        let statementText = String(decoding: UnsafeRawBufferPointer(start: start, count: length), as: UTF8.self)
+                        try review(SQLiteStatementReview(number: number, text: statementText, actions: recorder.actions,
+                                                         parameterCount: Int(sqlite3_bind_parameter_count(statement)),
+                                                         isReadOnly: sqlite3_stmt_readonly(statement) != 0))
+                        collected += try rows(of: statement, collect: true)
+                    }
+                }
+            }
+        }
+        return collected
+    }
+
+    public func runJudged(_ text: String, role: StatementRole, prefix: String,
+                          beforeEach: (JudgedStatement) throws -> Void) throws -> [[SQLValue]] {
+        if let reason = PrefixPlaceholder.problem(in: text) { throw StatementRefusal(statement: nil, reason: reason) }
+        return try runStatements(PrefixPlaceholder.substitute(text, prefix: prefix)) { review in
+            try beforeEach(SQLiteStatementJudge.judge(review, role: role, prefix: prefix))
+        }
     }
 
     // MARK: Names and introspection
@@ -228,4 +293,9 @@ public final class SQLiteDriver: DatabaseDriver, SQLDefinitionRendering {
     public func isMigrationLockHeld(key: String) throws(DatabaseError) -> Bool? {
         nil
     }
+}
+
+/// Collects what SQLite's authorizer reports while one statement is prepared.
+private final class AuthorizerRecorder {
+    var actions: [SQLiteStatementReview.Action] = []
 }

@@ -75,23 +75,15 @@ struct JournalAtomicity: MigrationAtomicity {
     private func compensate(version: String) throws {
         let rows = try journalRows().filter { $0.version == version }.reversed()
         for row in rows {
-            if try exists(row.object) {
+            if try driver.exists(row.object) {
                 try driver.execute(dropStatement(row.object))
             }
             try driver.execute("DELETE FROM \(table) WHERE id = ?", [.integer(row.id)])
             try faults.check(.duringCompensation, version: version, step: row.step)
         }
-        let left = try rows.filter { try exists($0.object) }
+        let left = try rows.filter { try driver.exists($0.object) }
         if !left.isEmpty {
             throw StepFailure(reason: "compensation left \(left.map(\.object.description).joined(separator: ", ")) in place", kind: "compensation")
-        }
-    }
-
-    private func exists(_ object: SchemaObject) throws(DatabaseError) -> Bool {
-        switch object {
-        case .table(let name): return try driver.tableExists(name)
-        case .column(let tableName, let column): return try driver.columnNames(of: tableName).contains(column)
-        case .index(let tableName, let index): return try driver.indexExists(index, on: tableName)
         }
     }
 

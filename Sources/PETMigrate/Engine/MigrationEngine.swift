@@ -11,7 +11,7 @@ public struct MigrationEngine: Sendable {
 
     /// Validates the migrations directory without any database.
     public func lint() -> Report {
-        switch MigrationSet.load(from: DirectoryMigrationSource(directory: configuration.migrationsDirectory)) {
+        switch loadJudgedSet() {
         case .failure(let invalid):
             return invalidReport(invalid)
         case .success(let set):
@@ -27,7 +27,7 @@ public struct MigrationEngine: Sendable {
     /// Read-only: never takes the lock, never waits on it, never writes.
     public func status() -> Report {
         let set: MigrationSet
-        switch MigrationSet.load(from: DirectoryMigrationSource(directory: configuration.migrationsDirectory)) {
+        switch loadJudgedSet() {
         case .failure(let invalid): return invalidReport(invalid)
         case .success(let loaded): set = loaded
         }
@@ -111,7 +111,7 @@ public struct MigrationEngine: Sendable {
 
     public func activate(progress: (Progress) -> Void = { _ in }) -> Report {
         let set: MigrationSet
-        switch MigrationSet.load(from: DirectoryMigrationSource(directory: configuration.migrationsDirectory)) {
+        switch loadJudgedSet() {
         case .failure(let invalid): return invalidReport(invalid)
         case .success(let loaded): set = loaded
         }
@@ -271,6 +271,15 @@ public struct MigrationEngine: Sendable {
     }
 
     // MARK: Shared
+
+    /// The migration set, valid file by file and with every raw SQL statement judged for
+    /// this site's prefix on both dialects, or every reason why not.
+    private func loadJudgedSet() -> Result<MigrationSet, InvalidMigrationSet> {
+        MigrationSet.load(from: DirectoryMigrationSource(directory: configuration.migrationsDirectory)).flatMap { set in
+            let problems = MigrationSetJudge.problems(in: set, prefix: configuration.prefix)
+            return problems.isEmpty ? .success(set) : .failure(InvalidMigrationSet(problems: problems))
+        }
+    }
 
     private func atomicity(for driver: DatabaseDriver, bookkeeping: Bookkeeping, tracker: StepTracker) -> MigrationAtomicity {
         let faults = FaultInjector(faults: configuration.testFaults)

@@ -50,6 +50,8 @@ extension MigrationFailure {
             self.init(step: step, kind: failure.kind, reason: failure.reason, undoneBy: undoneBy)
         case let failure as DatabaseError:
             self.init(step: step, kind: "database_error", reason: "the database refused it: \(failure.message)", undoneBy: undoneBy)
+        case let refusal as StatementRefusal:
+            self.init(step: step, kind: "refused", reason: "the SQL \(refusal.description)", undoneBy: undoneBy)
         case let failure as FaultInjector.InjectedFailure:
             self.init(step: step, kind: "injected", reason: failure.description, undoneBy: undoneBy)
         default:

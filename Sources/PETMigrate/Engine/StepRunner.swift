@@ -1,5 +1,5 @@
 /// A schema object a step creates, by physical name: what compensation would remove.
-enum SchemaObject: Equatable, Sendable {
+public enum SchemaObject: Equatable, Sendable {
     case table(String)
     case column(table: String, column: String)
     case index(table: String, index: String)
@@ -82,17 +82,8 @@ struct StepRunner {
                 }
             case .sql(let sql, let condition):
                 if try isApplied(condition) { break }
-                let statements = SQLTokenizer.split(withPrefix(sql.text(for: driver.dialect)))
-                if let object = try createdObject(condition) {
-                    try change(object, number: number, migration: migration, context: context) {
-                        for statement in statements { try driver.execute(statement) }
-                    }
-                } else {
-                    try context.inDataTransaction {
-                        for statement in statements { try driver.execute(statement) }
-                    }
-                    try faults.check(.afterDDL, version: migration.version, step: number)
-                }
+                try runRawSQL(sql.text(for: driver.dialect), role: MigrationSetJudge.role(of: condition), number: number,
+                              migration: migration, context: context)
             }
         } catch let error as DatabaseError {
             throw failure(from: error, step: step)
@@ -126,6 +117,30 @@ struct StepRunner {
         try context.didCreate(object, step: number)
     }
 
+    /// A raw SQL step, statement by statement as the dialect's judge reads it. A schema
+    /// statement's every new object is journalled before it runs (objects that already
+    /// exist are not: they are not this attempt's to remove); data statements run inside
+    /// the transaction that will also register the migration.
+    private func runRawSQL(_ text: String, role: StatementRole, number: Int, migration: Migration, context: StepContext) throws {
+        guard role == .schema else {
+            try context.inDataTransaction {
+                _ = try driver.runJudged(text, role: role, prefix: prefix) { _ in }
+            }
+            try faults.check(.afterDDL, version: migration.version, step: number)
+            return
+        }
+        var created: [SchemaObject] = []
+        _ = try driver.runJudged(text, role: role, prefix: prefix) { statement in
+            for object in statement.creates where !(try driver.exists(object)) {
+                try context.willCreate(object, step: number)
+                created.append(object)
+            }
+            try faults.check(.afterIntent, version: migration.version, step: number)
+        }
+        try faults.check(.afterDDL, version: migration.version, step: number)
+        for object in created { try context.didCreate(object, step: number) }
+    }
+
     private func existingTable(_ table: String) throws -> String {
         let physical = prefix + table
         guard try driver.tableExists(physical) else {
@@ -134,11 +149,7 @@ struct StepRunner {
         return physical
     }
 
-    private func withPrefix(_ sql: String) -> String {
-        sql.replacing("{prefix}", with: prefix)
-    }
-
-    func isApplied(_ condition: AppliedCondition) throws(DatabaseError) -> Bool {
+    func isApplied(_ condition: AppliedCondition) throws -> Bool {
         switch condition {
         case .tableExists(let table):
             return try driver.tableExists(prefix + table)
@@ -147,19 +158,7 @@ struct StepRunner {
         case .indexExists(let table, let index):
             return try driver.indexExists(driver.physicalIndexName(index, table: prefix + table), on: prefix + table)
         case .rowExists(let query):
-            return !(try driver.query(withPrefix(query.text(for: driver.dialect)))).isEmpty
-        }
-    }
-
-    /// A raw SQL step whose effect is a schema object says so through `applied_if`: that
-    /// object is what compensation removes if the migration fails later.
-    private func createdObject(_ condition: AppliedCondition) throws(DatabaseError) -> SchemaObject? {
-        switch condition {
-        case .tableExists(let table): return .table(prefix + table)
-        case .columnExists(let table, let column): return .column(table: prefix + table, column: column)
-        case .indexExists(let table, let index):
-            return .index(table: prefix + table, index: driver.physicalIndexName(index, table: prefix + table))
-        case .rowExists: return nil
+            return !(try driver.runJudged(query.text(for: driver.dialect), role: .probe, prefix: prefix) { _ in }).isEmpty
         }
     }
 

@@ -30,7 +30,8 @@ enum CanonicalForm {
         case .addIndex(let table, let index):
             return ["op": "add_index", "table": .string(table), "index": json(index)]
         case .sql(let sql, let condition):
-            return ["op": "sql", "sqlite": .string(sql.sqlite), "mariadb": .string(sql.mariadb), "applied_if": json(condition)]
+            return ["op": "sql", "sqlite": .string(canonicalSQLite(sql.sqlite)), "mariadb": .string(canonicalMariaDB(sql.mariadb)),
+                    "applied_if": json(condition)]
         }
     }
 
@@ -57,7 +58,19 @@ enum CanonicalForm {
         case .tableExists(let table): return ["table_exists": .string(table)]
         case .columnExists(let table, let column): return ["column_exists": ["table": .string(table), "column": .string(column)]]
         case .indexExists(let table, let index): return ["index_exists": ["table": .string(table), "index": .string(index)]]
-        case .rowExists(let query): return ["row_exists": ["sqlite": .string(query.sqlite), "mariadb": .string(query.mariadb)]]
+        case .rowExists(let query):
+            return ["row_exists": ["sqlite": .string(canonicalSQLite(query.sqlite)), "mariadb": .string(canonicalMariaDB(query.mariadb))]]
         }
+    }
+
+    /// SQL counts as the token stream its server executes: reflowing a released statement
+    /// or editing a comment does not change the checksum; a literal, a word or an executable
+    /// comment does. Each dialect is read by its own lexical rules.
+    static func canonicalSQLite(_ text: String) -> String {
+        SQLiteLexer.canonicalText(text)
+    }
+
+    static func canonicalMariaDB(_ text: String) -> String {
+        MariaDBLexer.canonicalText(text) ?? text
     }
 }
