@@ -69,6 +69,17 @@ import Testing
         #expect(try driver.query("SELECT note FROM wp_pet_audit ORDER BY id").map { $0[0].text } == ["first", "second"])
     }
 
+    /// The placeholder and the words are judged as the text will run: with an empty prefix,
+    /// `DR{prefix}OP` would read `DROP`.
+    @Test func refusedCasesStayRefusedWithAnEmptyPrefix() throws {
+        let directory = try MigrationDirectory().write("2026_01_01_0001_create_audit.json", JudgeCase.firstRelease)
+        for testCase in JudgeCase.all where !testCase.accepted && !testCase.name.contains("without the prefix") {
+            try directory.write(Self.caseFile, testCase.migration)
+            let lint = MigrationEngine(configuration: EngineConfiguration(database: nil, prefix: "", migrationsDirectory: directory.path)).lint()
+            #expect(lint.result == .invalid, "\(testCase): \(lint.message)")
+        }
+    }
+
     @Test func theCorpusIsLargeEnough() {
         #expect(JudgeCase.all.count >= 80)
     }

@@ -256,7 +256,7 @@ public final class SQLiteDriver: DatabaseDriver, SQLDefinitionRendering {
         addIndexStatement(index, table: table, ifNotExists: false)
     }
 
-    private func addIndexStatement(_ index: IndexDefinition, table: String, ifNotExists: Bool) -> String {
+    func addIndexStatement(_ index: IndexDefinition, table: String, ifNotExists: Bool) -> String {
         "CREATE \(index.unique ? "UNIQUE " : "")INDEX \(ifNotExists ? "IF NOT EXISTS " : "")\(quoteIdentifier(physicalIndexName(index.name, table: table))) ON \(quoteIdentifier(table)) (\(columnList(index.columns)))"
     }
 

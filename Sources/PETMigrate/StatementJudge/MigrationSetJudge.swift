@@ -128,7 +128,7 @@ enum MigrationSetJudge {
                         }
                     case .addIndex(let table, let index):
                         if try scratch.tableExists(prefix + table) {
-                            try scratch.execute(scratch.addIndexStatement(index, table: prefix + table).replacing("INDEX ", with: "INDEX IF NOT EXISTS "))
+                            try scratch.execute(scratch.addIndexStatement(index, table: prefix + table, ifNotExists: true))
                         }
                     case .sql:
                         break
