@@ -164,7 +164,8 @@ import Testing
         let configuration = database.configuration(migrations: directory, lockTimeoutSeconds: 1)
         let holder = try database.connect()
         defer { holder.close() }
-        #expect(try holder.acquireMigrationLock(key: configuration.lockKey, timeoutSeconds: 0))
+        let claim = MigrationLockRequest(prefix: configuration.prefix)
+        #expect(try holder.acquireMigrationLock(claim, timeoutSeconds: 0))
         let before = try database.snapshot()
 
         let started = ContinuousClock.now
@@ -178,8 +179,8 @@ import Testing
         let status = MigrationEngine(configuration: configuration).status()
         #expect(ContinuousClock.now - statusStarted < .milliseconds(500), "status waited for the lock")
         #expect([.locked, .pending].contains(status.result))
-        try holder.releaseMigrationLock(key: configuration.lockKey, commit: false)
         #expect(try database.snapshot() == before)
+        try holder.releaseMigrationLock(claim, commit: false)
         #expect(MigrationEngine(configuration: configuration).activate().result == .ok)
     }
 

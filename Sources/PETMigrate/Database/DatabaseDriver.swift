@@ -109,15 +109,25 @@ public protocol DatabaseDriver: AnyObject {
 
     // MARK: The migration lock.
     /// Takes the lock that makes this process the only one migrating this database and
-    /// prefix, waiting at most `timeoutSeconds`. Returns false when another process holds it.
-    /// On SQLite the lock is the write transaction itself: everything until
-    /// `releaseMigrationLock(commit:)` is one transaction.
-    func acquireMigrationLock(key: String, timeoutSeconds: Int) throws(DatabaseError) -> Bool
+    /// prefix, waiting at most `timeoutSeconds` (0: one try). Returns false when another
+    /// process holds it. On SQLite the lock is the write transaction itself: everything until
+    /// `releaseMigrationLock(commit:)` is one transaction. On MariaDB it is a row with an
+    /// owner and a lease (`MariaDBLeaseLock`), which holds across a Galera cluster.
+    func acquireMigrationLock(_ request: MigrationLockRequest, timeoutSeconds: Int) throws(DatabaseError) -> Bool
+    /// Extends the lock's lease; throws `.busy` when the lock is no longer this attempt's.
+    func renewMigrationLock(_ request: MigrationLockRequest) throws(DatabaseError)
     /// Releases the lock; `commit: false` discards what a transactional lock covered.
-    func releaseMigrationLock(key: String, commit: Bool) throws(DatabaseError)
-    /// Whether another session holds the lock right now, without waiting or taking it;
+    func releaseMigrationLock(_ request: MigrationLockRequest, commit: Bool) throws(DatabaseError)
+    /// Whether another process holds the lock right now, without waiting or taking it;
     /// nil where the dialect cannot tell without taking it.
-    func isMigrationLockHeld(key: String) throws(DatabaseError) -> Bool?
+    func isMigrationLockHeld(_ request: MigrationLockRequest) throws(DatabaseError) -> Bool?
+
+    /// Why this server must not be written by a migration (a read-only server, a replica, a
+    /// Galera node that would change its schema alone), or nil when it may.
+    func writeRefusal() throws(DatabaseError) -> String?
+
+    /// Why the schema this server shows may lag behind (a replica), or nil.
+    func lagWarning() throws(DatabaseError) -> String?
 
     func close()
 }

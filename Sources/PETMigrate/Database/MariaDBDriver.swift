@@ -37,6 +37,13 @@ public final class MariaDBDriver: DatabaseDriver, SQLDefinitionRendering {
     public let schemaChangesAreTransactional = false
     private var connection: UnsafeMutablePointer<MYSQL>?
     private let endpoint: MariaDBEndpoint
+    private var lastNamedColumn: String?
+
+    /// Rows changed by the last statement.
+    var affectedRows: UInt64 {
+        guard let connection else { return 0 }
+        return mysql_affected_rows(connection)
+    }
 
     /// Server error numbers the engine tells apart.
     enum ServerError {
@@ -48,6 +55,10 @@ public final class MariaDBDriver: DatabaseDriver, SQLDefinitionRendering {
         static let unknownDatabase: UInt32 = 1049
         static let serverGone: UInt32 = 2006
         static let connectionLost: UInt32 = 2013
+        /// A deadlock, or on Galera a certification conflict with another node's write.
+        static let deadlock: UInt32 = 1213
+        /// A Galera node that is not part of the primary component.
+        static let wsrepNotReady: UInt32 = 1047
     }
 
     public init(endpoint: MariaDBEndpoint, connectTimeoutSeconds: Int = 5, lockWaitTimeoutSeconds: Int = 10) throws(DatabaseError) {
@@ -112,7 +123,8 @@ public final class MariaDBDriver: DatabaseDriver, SQLDefinitionRendering {
         switch code {
         case ServerError.lockWaitTimeout: kind = .lockWaitTimeout
         case ServerError.noSuchTable: kind = .missingTable
-        case ServerError.serverGone, ServerError.connectionLost: kind = .connection
+        case ServerError.serverGone, ServerError.connectionLost, ServerError.wsrepNotReady: kind = .connection
+        case ServerError.deadlock: kind = .busy
         default: kind = .statement
         }
         return DatabaseError(kind, code: Int32(code), message: message)
@@ -297,27 +309,79 @@ public final class MariaDBDriver: DatabaseDriver, SQLDefinitionRendering {
 
     public func begin() throws(DatabaseError) { try execute("START TRANSACTION") }
 
-    /// GET_LOCK names are limited to 64 characters and case-insensitive; the lock belongs to
-    /// the connection (released on disconnect, so a killed process never leaves it stale).
-    static func lockName(key: String) -> String {
-        let name = "pet_migrate:" + key.lowercased()
-        guard name.utf8.count > 64 else { return name }
-        var hash: UInt64 = 0xcbf29ce484222325
-        for byte in name.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100000001b3 }
-        return String(name.utf8.prefix(47))! + ":" + String(hash, radix: 16)
+    public func acquireMigrationLock(_ request: MigrationLockRequest, timeoutSeconds: Int) throws(DatabaseError) -> Bool {
+        try MariaDBLeaseLock(driver: self, request: request).acquire(timeoutSeconds: timeoutSeconds)
     }
 
-    public func acquireMigrationLock(key: String, timeoutSeconds: Int) throws(DatabaseError) -> Bool {
-        let rows = try query("SELECT GET_LOCK(?, ?)", [.text(Self.lockName(key: key)), .integer(Int64(max(0, timeoutSeconds)))])
-        return rows.first?.first?.integer == 1
+    public func renewMigrationLock(_ request: MigrationLockRequest) throws(DatabaseError) {
+        try MariaDBLeaseLock(driver: self, request: request).renew()
     }
 
-    public func releaseMigrationLock(key: String, commit: Bool) throws(DatabaseError) {
-        _ = try query("SELECT RELEASE_LOCK(?)", [.text(Self.lockName(key: key))])
+    public func releaseMigrationLock(_ request: MigrationLockRequest, commit: Bool) throws(DatabaseError) {
+        try? rollback() // an open transaction of a failed step must not carry the release
+        try MariaDBLeaseLock(driver: self, request: request).release()
     }
 
-    public func isMigrationLockHeld(key: String) throws(DatabaseError) -> Bool? {
-        let rows = try query("SELECT IS_USED_LOCK(?)", [.text(Self.lockName(key: key))])
-        return rows.first?.first.map { $0 != .null }
+    public func isMigrationLockHeld(_ request: MigrationLockRequest) throws(DatabaseError) -> Bool? {
+        try MariaDBLeaseLock(driver: self, request: request).isHeld()
+    }
+
+    // MARK: Replicas and clusters
+
+    /// The server's own state decides: `read_only` (whatever the user's privileges: MariaDB
+    /// lets `READ ONLY ADMIN` write anyway), a replication source configured, and on Galera a
+    /// schema upgrade method other than TOI (RSU changes one node's schema only).
+    public func writeRefusal() throws(DatabaseError) -> String? {
+        let settings = try query("SELECT @@read_only, @@wsrep_on, @@wsrep_osu_method")
+        if settings.first?[0].integer == 1 {
+            return "the server is read-only (read_only=ON): PET never migrates a read-only server or a replica; point the configuration at the primary"
+        }
+        if let source = try replicationSource() {
+            return "the server is a replica of \(source): PET never writes to a replica (replication would stop when the primary migrates); point the configuration at the primary"
+        }
+        if settings.first?[1].integer == 1, let method = settings.first?[2].text, method.uppercased() != "TOI" {
+            return "this Galera node uses wsrep_OSU_method=\(method): schema changes would reach this node only. Set wsrep_OSU_method=TOI (the default) and try again"
+        }
+        return nil
+    }
+
+    public func lagWarning() throws(DatabaseError) -> String? {
+        try replicationSource().map { "this server is a replica of \($0): what it shows may lag behind the primary" }
+    }
+
+    /// The primary this server replicates from, if any. Without the privilege to ask
+    /// (`SLAVE MONITOR`), `read_only` is the only signal left.
+    private func replicationSource() throws(DatabaseError) -> String? {
+        let rows: [[SQLValue]]
+        do {
+            rows = try queryNamed("SHOW ALL REPLICAS STATUS")
+        } catch where error.code == 1227 || error.code == 1045 {
+            return nil
+        }
+        return rows.first.map { _ in lastNamedColumn ?? "another server" }
+    }
+
+    /// Rows of a SHOW statement, remembering the replication source's host and port.
+    private func queryNamed(_ sql: String) throws(DatabaseError) -> [[SQLValue]] {
+        guard let connection else { throw DatabaseError(.connection, message: "the MariaDB connection is closed") }
+        lastNamedColumn = nil
+        guard mysql_real_query(connection, sql, UInt(sql.utf8.count)) == 0 else { throw lastError() }
+        guard let result = mysql_store_result(connection) else { return [] }
+        defer { mysql_free_result(result) }
+        let count = Int(mysql_num_fields(result))
+        var names: [String] = []
+        if let fields = mysql_fetch_fields(result) {
+            for index in 0..<count { names.append(String(cString: fields[index].name)) }
+        }
+        var rows: [[SQLValue]] = []
+        while let row = mysql_fetch_row(result) {
+            var values: [SQLValue] = []
+            for index in 0..<count { values.append(row[index].map { .text(String(cString: $0)) } ?? .null) }
+            rows.append(values)
+        }
+        if let row = rows.first, let host = names.firstIndex(of: "Master_Host"), let port = names.firstIndex(of: "Master_Port") {
+            lastNamedColumn = "\(row[host].text ?? "?"):\(row[port].text ?? "?")"
+        }
+        return rows
     }
 }

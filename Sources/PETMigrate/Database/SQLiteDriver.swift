@@ -272,7 +272,7 @@ public final class SQLiteDriver: DatabaseDriver, SQLDefinitionRendering {
 
     public func begin() throws(DatabaseError) { try execute("BEGIN") }
 
-    public func acquireMigrationLock(key: String, timeoutSeconds: Int) throws(DatabaseError) -> Bool {
+    public func acquireMigrationLock(_ request: MigrationLockRequest, timeoutSeconds: Int) throws(DatabaseError) -> Bool {
         let db = try db
         sqlite3_busy_timeout(db, Int32(clamping: max(0, timeoutSeconds) * 1000))
         defer { sqlite3_busy_timeout(db, busyTimeoutMilliseconds) }
@@ -285,14 +285,22 @@ public final class SQLiteDriver: DatabaseDriver, SQLDefinitionRendering {
         }
     }
 
-    public func releaseMigrationLock(key: String, commit: Bool) throws(DatabaseError) {
+    /// The lock is this connection's write transaction: it cannot be lost while held.
+    public func renewMigrationLock(_ request: MigrationLockRequest) throws(DatabaseError) {}
+
+    public func releaseMigrationLock(_ request: MigrationLockRequest, commit: Bool) throws(DatabaseError) {
         guard let handle, sqlite3_get_autocommit(handle) == 0 else { return }
         try execute(commit ? "COMMIT" : "ROLLBACK")
     }
 
-    public func isMigrationLockHeld(key: String) throws(DatabaseError) -> Bool? {
+    public func isMigrationLockHeld(_ request: MigrationLockRequest) throws(DatabaseError) -> Bool? {
         nil
     }
+
+    /// A local file is never a replica.
+    public func writeRefusal() throws(DatabaseError) -> String? { nil }
+
+    public func lagWarning() throws(DatabaseError) -> String? { nil }
 }
 
 /// Collects what SQLite's authorizer reports while one statement is prepared.

@@ -55,13 +55,20 @@ struct Bookkeeping {
         ColumnDefinition(name: "object_name", type: .string, length: 64, nullable: true),
         ColumnDefinition(name: "status", type: .string, length: 10),
         ColumnDefinition(name: "recorded_at", type: .datetime),
+        ColumnDefinition(name: "attempt", type: .string, length: 191, nullable: true),
     ], primaryKey: ["id"])
+
+    /// Added to the journal after its first release: which attempt wrote each row.
+    private static let journalAttempt = journal.columns.last!
 
     func ensureTables() throws(DatabaseError) {
         for table in [Self.registry, Self.state, Self.events, Self.journal] {
             for statement in driver.createTableStatements(table, physicalName: prefix + table.name, ifNotExists: true) {
                 try driver.execute(statement)
             }
+        }
+        if !(try driver.columnNames(of: journalTable).contains(Self.journalAttempt.name)) {
+            try driver.execute(driver.addColumnStatement(Self.journalAttempt, table: journalTable))
         }
         if try driver.query("SELECT 1 FROM \(q(stateTable)) WHERE id = 1").isEmpty {
             try driver.execute("INSERT INTO \(q(stateTable)) (id, mode, updated_at) VALUES (1, 'ready', ?)", [.text(Clock.now())])

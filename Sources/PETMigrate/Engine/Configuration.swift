@@ -13,6 +13,9 @@ public struct EngineConfiguration: Sendable {
     public var lockTimeoutSeconds: Int
     /// Bounded wait for a table's metadata lock before a schema change gives up (MariaDB).
     public var ddlLockWaitSeconds: Int
+    /// How long the migration lock stays taken after its holder last renewed it (MariaDB):
+    /// how long other nodes wait for a holder that died without a word.
+    public var lockLeaseSeconds: Int = 60
     public var eventsLimit: Int
     /// Honoured only when the process environment enables test faults; see `FaultInjector`.
     public var testFaults: [FaultInjector.Fault]
@@ -26,15 +29,6 @@ public struct EngineConfiguration: Sendable {
         self.ddlLockWaitSeconds = ddlLockWaitSeconds
         self.eventsLimit = eventsLimit
         self.testFaults = testFaults
-    }
-
-    /// The key of the migration lock: one migrating process per database and prefix.
-    var lockKey: String {
-        switch database {
-        case .sqlite(let path): return "\(path):\(prefix)"
-        case .mariadb(let endpoint): return "\(endpoint.database):\(prefix)"
-        case nil: return prefix
-        }
     }
 }
 
@@ -57,7 +51,7 @@ extension EngineConfiguration {
         }
         do throws(DecodingFailure) {
             let fields = try FieldReader(root, what: "the configuration", allowedKeys: [
-                "database", "prefix", "migrations_dir", "lock_timeout_seconds", "ddl_lock_wait_seconds", "events_limit", "test_faults",
+                "database", "prefix", "migrations_dir", "lock_timeout_seconds", "ddl_lock_wait_seconds", "lock_lease_seconds", "events_limit", "test_faults",
             ])
             guard let directory = try fields.string("migrations_dir"), !directory.isEmpty else {
                 throw DecodingFailure("\"migrations_dir\" is missing: the directory of the migration files")
@@ -74,6 +68,10 @@ extension EngineConfiguration {
             if let seconds = try fields.int("ddl_lock_wait_seconds") {
                 guard (1...3600).contains(seconds) else { throw DecodingFailure("\"ddl_lock_wait_seconds\" must be from 1 to 3600") }
                 configuration.ddlLockWaitSeconds = seconds
+            }
+            if let seconds = try fields.int("lock_lease_seconds") {
+                guard (2...3600).contains(seconds) else { throw DecodingFailure("\"lock_lease_seconds\" must be from 2 to 3600") }
+                configuration.lockLeaseSeconds = seconds
             }
             if let limit = try fields.int("events_limit") {
                 guard (1...10000).contains(limit) else { throw DecodingFailure("\"events_limit\" must be from 1 to 10000") }

@@ -3,28 +3,34 @@
 /// fails — or on the next run after the process died — the objects this attempt created are
 /// removed in reverse order, which brings the schema back to exactly its state before the
 /// migration. Objects that existed before are never in the journal, so never touched.
+///
+/// Every row carries the attempt that wrote it (`attempt`, the lock owner's token): a failed
+/// attempt undoes only its own rows, and recovery — which runs under the migration lock, so
+/// only once every other attempt's owner is gone — undoes the rows of other attempts.
 struct JournalAtomicity: MigrationAtomicity {
     let driver: DatabaseDriver
     let bookkeeping: Bookkeeping
     let faults: FaultInjector
     let tracker: StepTracker
+    let attempt: String
 
     private var table: String { driver.quoteIdentifier(bookkeeping.journalTable) }
 
     func interruptedAttempt() throws(DatabaseError) -> InterruptedAttempt? {
-        let rows = try journalRows()
-        guard let version = rows.first?.version else { return nil }
-        return InterruptedAttempt(version: version, objects: rows.map(\.object.description))
+        let rows = try journalRows().filter { $0.attempt != attempt }
+        guard let first = rows.first else { return nil }
+        return InterruptedAttempt(version: first.version, objects: rows.filter { $0.version == first.version }.map(\.object.description))
     }
 
     func recoverInterruptedAttempt() throws -> InterruptedAttempt? {
-        guard let attempt = try interruptedAttempt() else { return nil }
-        try compensate(version: attempt.version)
-        return attempt
+        guard let interrupted = try interruptedAttempt() else { return nil }
+        let foreign = try journalRows().filter { $0.attempt != attempt }
+        try compensate(foreign)
+        return interrupted
     }
 
     func apply(_ migration: Migration, steps: (StepContext) throws -> Void, register: () throws -> Void) throws(MigrationFailure) {
-        let context = JournalStepContext(driver: driver, table: table, version: migration.version)
+        let context = JournalStepContext(driver: driver, table: table, version: migration.version, attempt: attempt)
         do {
             try steps(context)
             try faults.check(.beforeRegister, version: migration.version, step: nil)
@@ -33,13 +39,13 @@ struct JournalAtomicity: MigrationAtomicity {
             // and the journal undo it.
             if !context.transaction.isOpen { try driver.begin() }
             try register()
-            try driver.execute("DELETE FROM \(table) WHERE version = ?", [.text(migration.version)])
+            try driver.execute("DELETE FROM \(table) WHERE version = ? AND attempt = ?", [.text(migration.version), .text(attempt)])
             try driver.commit()
         } catch {
             try? driver.rollback()
             var failure = MigrationFailure(error, step: tracker.current, undoneBy: "compensated")
             do {
-                try compensate(version: migration.version)
+                try compensate(try journalRows().filter { $0.attempt == attempt && $0.version == migration.version })
             } catch {
                 failure.undoError = "\(error)"
             }
@@ -52,10 +58,11 @@ struct JournalAtomicity: MigrationAtomicity {
         var version: String
         var step: Int
         var object: SchemaObject
+        var attempt: String?
     }
 
     private func journalRows() throws(DatabaseError) -> [JournalRow] {
-        try driver.queryIfTableExists("SELECT id, version, step, object_kind, table_name, object_name FROM \(table) ORDER BY id").compactMap { row in
+        try driver.queryIfTableExists("SELECT id, version, step, object_kind, table_name, object_name, attempt FROM \(table) ORDER BY id").compactMap { row in
             let tableName = row[4].text ?? ""
             let objectName = row[5].text ?? ""
             let object: SchemaObject
@@ -65,21 +72,22 @@ struct JournalAtomicity: MigrationAtomicity {
             case "index": object = .index(table: tableName, index: objectName)
             default: return nil
             }
-            return JournalRow(id: row[0].integer ?? 0, version: row[1].text ?? "", step: Int(row[2].integer ?? 0), object: object)
+            return JournalRow(id: row[0].integer ?? 0, version: row[1].text ?? "", step: Int(row[2].integer ?? 0), object: object,
+                              attempt: row[6].text)
         }
     }
 
-    /// Removes, newest first, every object the attempt at `version` recorded, then checks
-    /// that none is left. Each journal row is deleted only after its object is gone, so
+    /// Removes, newest first, every object the given journal rows recorded, then checks that
+    /// none is left. Each journal row is deleted only after its object is gone, so
     /// compensation interrupted by a crash simply continues on the next run.
-    private func compensate(version: String) throws {
-        let rows = try journalRows().filter { $0.version == version }.reversed()
+    private func compensate(_ journalled: [JournalRow]) throws {
+        let rows = journalled.reversed()
         for row in rows {
             if try driver.exists(row.object) {
                 try driver.execute(dropStatement(row.object))
             }
             try driver.execute("DELETE FROM \(table) WHERE id = ?", [.integer(row.id)])
-            try faults.check(.duringCompensation, version: version, step: row.step)
+            try faults.check(.duringCompensation, version: row.version, step: row.step)
         }
         let left = try rows.filter { try driver.exists($0.object) }
         if !left.isEmpty {
@@ -106,17 +114,18 @@ private struct JournalStepContext: StepContext {
     let driver: DatabaseDriver
     let table: String
     let version: String
+    let attempt: String
     let transaction = Transaction()
 
     func willCreate(_ object: SchemaObject, step: Int) throws {
-        try driver.execute("INSERT INTO \(table) (version, step, object_kind, table_name, object_name, status, recorded_at) VALUES (?, ?, ?, ?, ?, 'intent', ?)",
+        try driver.execute("INSERT INTO \(table) (version, step, object_kind, table_name, object_name, status, recorded_at, attempt) VALUES (?, ?, ?, ?, ?, 'intent', ?, ?)",
                            [.text(version), .integer(Int64(step)), .text(object.kind), .text(object.tableName),
-                            object.objectName.map(SQLValue.text) ?? .null, .text(Clock.now())])
+                            object.objectName.map(SQLValue.text) ?? .null, .text(Clock.now()), .text(attempt)])
     }
 
     func didCreate(_ object: SchemaObject, step: Int) throws {
-        try driver.execute("UPDATE \(table) SET status = 'done' WHERE version = ? AND step = ? AND object_kind = ?",
-                           [.text(version), .integer(Int64(step)), .text(object.kind)])
+        try driver.execute("UPDATE \(table) SET status = 'done' WHERE version = ? AND step = ? AND object_kind = ? AND attempt = ?",
+                           [.text(version), .integer(Int64(step)), .text(object.kind), .text(attempt)])
     }
 
     func inDataTransaction(_ body: () throws -> Void) throws {

@@ -35,8 +35,8 @@ public struct MigrationEngine: Sendable {
             let bookkeeping = Bookkeeping(driver: driver, prefix: configuration.prefix)
             let applied = try bookkeeping.appliedMigrations()
             let state = try bookkeeping.state()
-            let interrupted = try atomicity(for: driver, bookkeeping: bookkeeping, tracker: StepTracker()).interruptedAttempt()
-            let lockHeld = try driver.isMigrationLockHeld(key: configuration.lockKey) ?? false
+            let interrupted = try atomicity(for: driver, bookkeeping: bookkeeping, tracker: StepTracker(), attempt: "").interruptedAttempt()
+            let lockHeld = try driver.isMigrationLockHeld(lockRequest) ?? false
             var report: Report
             switch set.plan(applied: applied) {
             case .failure(let invalid):
@@ -123,7 +123,8 @@ public struct MigrationEngine: Sendable {
     private func activate(_ set: MigrationSet, on driver: DatabaseDriver, progress: (Progress) -> Void) throws -> Report {
         let bookkeeping = Bookkeeping(driver: driver, prefix: configuration.prefix)
         let tracker = StepTracker()
-        let atomicity = atomicity(for: driver, bookkeeping: bookkeeping, tracker: tracker)
+        let lockRequest = self.lockRequest
+        let atomicity = atomicity(for: driver, bookkeeping: bookkeeping, tracker: tracker, attempt: lockRequest.owner)
 
         // The path paid at every activation and upgrade check: reads only, no lock.
         let firstPlan: MigrationPlan
@@ -142,7 +143,14 @@ public struct MigrationEngine: Sendable {
             return report
         }
 
-        guard try driver.acquireMigrationLock(key: configuration.lockKey, timeoutSeconds: configuration.lockTimeoutSeconds) else {
+        if let refusal = try driver.writeRefusal() {
+            var report = Report(result: .config, message: "Nothing was run: \(refusal).")
+            report.targetVersion = set.latestVersion
+            report.schemaVersion = firstPlan.applied.last?.version
+            report.pending = firstPlan.pending.map { ($0.version, $0.name) }
+            return report
+        }
+        guard try driver.acquireMigrationLock(lockRequest, timeoutSeconds: configuration.lockTimeoutSeconds) else {
             var report = Report(result: .locked, message: "Another process is migrating this database (waited \(configuration.lockTimeoutSeconds) s for the migration lock); nothing was changed. Try again when it has finished.")
             report.targetVersion = set.latestVersion
             report.schemaVersion = firstPlan.applied.last?.version
@@ -150,7 +158,7 @@ public struct MigrationEngine: Sendable {
             return report
         }
         var committed = false
-        defer { if !committed { try? driver.releaseMigrationLock(key: configuration.lockKey, commit: false) } }
+        defer { if !committed { try? driver.releaseMigrationLock(lockRequest, commit: false) } }
 
         try bookkeeping.ensureTables()
         if let recovered = try atomicity.recoverInterruptedAttempt() {
@@ -173,7 +181,8 @@ public struct MigrationEngine: Sendable {
         try bookkeeping.write(state)
 
         let runner = StepRunner(driver: driver, prefix: configuration.prefix, faults: FaultInjector(faults: configuration.testFaults),
-                                ddlLockWaitSeconds: configuration.ddlLockWaitSeconds)
+                                ddlLockWaitSeconds: configuration.ddlLockWaitSeconds,
+                                renewLock: { () throws(DatabaseError) in try driver.renewMigrationLock(lockRequest) })
         var newlyApplied: [String] = []
         for (offset, migration) in plan.pending.enumerated() {
             progress(Progress(position: offset + 1, count: plan.pending.count, migration: migration.identifier))
@@ -195,7 +204,7 @@ public struct MigrationEngine: Sendable {
             } catch {
                 let report = try recordFailure(error, of: migration, state: state, applied: plan.applied, newlyApplied: newlyApplied,
                                                set: set, bookkeeping: bookkeeping)
-                try driver.releaseMigrationLock(key: configuration.lockKey, commit: true)
+                try driver.releaseMigrationLock(lockRequest, commit: true)
                 committed = true
                 return report
             }
@@ -206,7 +215,7 @@ public struct MigrationEngine: Sendable {
         let applied = try bookkeeping.appliedMigrations()
         state = MigrationState(mode: .ready, schemaVersion: applied.last?.version, targetVersion: set.latestVersion, startedAt: state.startedAt)
         try bookkeeping.write(state)
-        try driver.releaseMigrationLock(key: configuration.lockKey, commit: true)
+        try driver.releaseMigrationLock(lockRequest, commit: true)
         committed = true
 
         let schema = applied.last?.version ?? "none"
@@ -281,12 +290,17 @@ public struct MigrationEngine: Sendable {
         }
     }
 
-    private func atomicity(for driver: DatabaseDriver, bookkeeping: Bookkeeping, tracker: StepTracker) -> MigrationAtomicity {
+    /// This call's claim on the migration lock; its owner token also marks its journal rows.
+    private var lockRequest: MigrationLockRequest {
+        MigrationLockRequest(prefix: configuration.prefix, leaseSeconds: configuration.lockLeaseSeconds)
+    }
+
+    private func atomicity(for driver: DatabaseDriver, bookkeeping: Bookkeeping, tracker: StepTracker, attempt: String) -> MigrationAtomicity {
         let faults = FaultInjector(faults: configuration.testFaults)
         if driver.schemaChangesAreTransactional {
             return SavepointAtomicity(driver: driver, faults: faults, tracker: tracker)
         }
-        return JournalAtomicity(driver: driver, bookkeeping: bookkeeping, faults: faults, tracker: tracker)
+        return JournalAtomicity(driver: driver, bookkeeping: bookkeeping, faults: faults, tracker: tracker, attempt: attempt)
     }
 
     private func invalidReport(_ invalid: InvalidMigrationSet) -> Report {
@@ -327,6 +341,8 @@ public struct MigrationEngine: Sendable {
         let consequence = forWriting ? "any migration it interrupted is undone by the next activation" : "nothing was changed"
         do {
             return try body(driver)
+        } catch let error as DatabaseError where error.kind == .busy {
+            return Report(result: .locked, message: "Another process wrote at the same moment (\(error.message)); \(consequence). Try again in a moment.")
         } catch let error as DatabaseError {
             let kind = error.kind == .connection ? "The database connection failed" : "The database reported an error"
             return Report(result: .config, message: "\(kind) (\(error.message)); \(consequence). Check the database and try again.")

@@ -56,8 +56,12 @@ struct StepRunner {
     let prefix: String
     let faults: FaultInjector
     let ddlLockWaitSeconds: Int
+    /// Extends the migration lock's lease before each step, so that a long migration keeps
+    /// it and a process that lost it stops before changing anything more.
+    var renewLock: () throws(DatabaseError) -> Void = {}
 
     func run(_ step: MigrationStep, number: Int, of migration: Migration, context: StepContext) throws {
+        try renewLock()
         try faults.check(.beforeStep, version: migration.version, step: number)
         do {
             switch step {
