@@ -10,7 +10,7 @@ CLI := .build/release/pet-migrate
 EXTENSION := bridge/modules/pet_migrate.so
 RUN_DATABASE ?= pet.db
 
-.PHONY: all deps test-deps lib cli extension run test test-swift test-bridge test-wordpress mariadb benchmark clean
+.PHONY: all deps test-deps lib cli extension run test test-swift test-bridge test-wordpress mariadb cluster benchmark clean
 
 all: lib cli extension
 
@@ -36,8 +36,13 @@ run: deps cli
 mariadb:
 	scripts/mariadb-test-server.sh start
 
-test: test-deps all mariadb
-	@eval "$$(scripts/mariadb-test-server.sh env)" && $(MAKE) --no-print-directory test-swift test-bridge test-wordpress
+# A 3-node Galera cluster and a primary with a replica, for the distributed-setup tests.
+cluster:
+	scripts/galera-test-cluster.sh start
+
+test: test-deps all mariadb cluster
+	@eval "$$(scripts/mariadb-test-server.sh env)" && eval "$$(scripts/galera-test-cluster.sh env)" && \
+	  $(MAKE) --no-print-directory test-swift test-bridge test-wordpress
 
 test-swift:
 	swift build --build-tests

@@ -30,6 +30,10 @@
  *     "lock_timeout_seconds": 5,             bounded wait for the migration lock (default 5)
  *     "ddl_lock_wait_seconds": 10,           MariaDB: bounded wait for a table another
  *                                            connection uses; then the step fails cleanly
+ *     "lock_lease_seconds": 60,              MariaDB: the migration lock is a row whose lease
+ *                                            its holder renews before every step; a holder
+ *                                            that dies is waited for this long by other
+ *                                            Galera nodes (on its own server: not at all)
  *     "events_limit": 50,                    pet_migrate_events only: newest N (default 50)
  *     "test_faults": [ {"point", "action", "step", "version"} … ]
  *                                            crash tests only: honoured solely when the

@@ -9,6 +9,8 @@ set -euo pipefail
 packages=(pkg-config libsqlite3-dev sqlite3 libmariadb-dev php-cli php-dev php-sqlite3 php-mysql)
 if [ "${1:-}" = "--test" ]; then
   packages+=(mariadb-server mariadb-client valgrind)
+  # The distributed-setup tests: a Galera cluster (rsync carries a joining node's snapshot).
+  packages+=(galera-4 rsync bc)
   # The WordPress suite's own list (WordPress, headless Chromium, selenium, gettext).
   mapfile -t wordpress < <(grep -v '^#' "$(dirname "$0")/install-deps-wordpress.txt" | grep .)
   packages+=("${wordpress[@]}")

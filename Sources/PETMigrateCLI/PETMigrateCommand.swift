@@ -41,6 +41,9 @@ struct DatabaseOptions: ParsableArguments {
     @Option(help: "Seconds a schema change waits for a table in use before failing cleanly (MariaDB).")
     var ddlLockWait: Int = 10
 
+    @Option(help: "Seconds the migration lock outlives its last renewal (MariaDB): how long other nodes wait for a holder that died.")
+    var lockLease: Int = 60
+
     /// POINT:ACTION[:STEP[:VERSION]]; only honoured with PET_MIGRATE_TEST_FAULTS=1 (crash tests).
     @Option(help: .hidden)
     var testFault: [String] = []
@@ -56,9 +59,12 @@ struct DatabaseOptions: ParsableArguments {
     }
 
     private func engineConfiguration() throws -> EngineConfiguration {
-        EngineConfiguration(database: try DatabaseURL.parse(database, password: passwordFromEnvironment()), prefix: prefix,
-                            migrationsDirectory: migrations, lockTimeoutSeconds: lockTimeout, ddlLockWaitSeconds: ddlLockWait,
-                            testFaults: try testFault.map(Self.parseFault))
+        var configuration = EngineConfiguration(database: try DatabaseURL.parse(database, password: passwordFromEnvironment()), prefix: prefix,
+                                                migrationsDirectory: migrations, lockTimeoutSeconds: lockTimeout, ddlLockWaitSeconds: ddlLockWait,
+                                                testFaults: try testFault.map(Self.parseFault))
+        guard (2...3600).contains(lockLease) else { throw ValidationError("--lock-lease must be from 2 to 3600 seconds") }
+        configuration.lockLeaseSeconds = lockLease
+        return configuration
     }
 
     private static func parseFault(_ text: String) throws -> FaultInjector.Fault {

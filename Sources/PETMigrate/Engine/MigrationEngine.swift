@@ -45,6 +45,7 @@ public struct MigrationEngine: Sendable {
             case .success(let plan):
                 report = describe(plan: plan, state: state, interrupted: interrupted, lockHeld: lockHeld)
             }
+            if let warning = try driver.lagWarning() { report.message += " Note: \(warning)." }
             report.state = state
             report.mode = state?.mode ?? (lockHeld ? .migrating : .ready)
             report.schemaVersion = applied.last?.version
