@@ -85,6 +85,9 @@ public protocol DatabaseDriver: AnyObject {
     func tableExists(_ table: String) throws(DatabaseError) -> Bool
     func columnNames(of table: String) throws(DatabaseError) -> [String]
     func indexExists(_ index: String, on table: String) throws(DatabaseError) -> Bool
+    /// Every table whose name starts with `prefix`, with its columns (in order) and index
+    /// names, in one round trip: what `SchemaCatalog` reads once per activation.
+    func describeTables(withPrefix prefix: String) throws(DatabaseError) -> [String: TableShape]
 
     // MARK: DDL for the portable steps.
     /// `CREATE TABLE` and the statements creating its indexes, in order.
@@ -165,14 +168,23 @@ extension DatabaseDriver {
         try execute(sql, [])
     }
 
-    /// Whether a schema object exists now: the guard before creating it, and the check
-    /// that compensation removed it.
-    func exists(_ object: SchemaObject) throws(DatabaseError) -> Bool {
-        switch object {
-        case .table(let name): return try tableExists(name)
-        case .column(let table, let column): return try columnNames(of: table).contains(column)
-        case .index(let table, let index): return try indexExists(index, on: table)
+    /// `prefix%` for LIKE, with `_` (a LIKE wildcard, common in prefixes) escaped by `\`.
+    func likePattern(forPrefix prefix: String) -> String {
+        prefix.replacing("_", with: "\\_") + "%"
+    }
+
+    /// Folds rows of (table, "c" or "i", name) into table shapes.
+    func tableShapes(_ rows: [[SQLValue]]) -> [String: TableShape] {
+        var shapes: [String: TableShape] = [:]
+        for row in rows {
+            guard let table = row[0].text, let kind = row[1].text, let name = row[2].text else { continue }
+            if kind == "c" {
+                shapes[table, default: TableShape(columns: [], indexes: [])].columns.append(name)
+            } else {
+                shapes[table, default: TableShape(columns: [], indexes: [])].indexes.insert(name)
+            }
         }
+        return shapes.filter { !$0.value.columns.isEmpty }
     }
 
     public func query(_ sql: String) throws(DatabaseError) -> [[SQLValue]] {

@@ -239,6 +239,18 @@ public final class MariaDBDriver: DatabaseDriver, SQLDefinitionRendering {
                     [.text(table), .text(index)])).isEmpty
     }
 
+    public func describeTables(withPrefix prefix: String) throws(DatabaseError) -> [String: TableShape] {
+        let pattern = SQLValue.text(likePattern(forPrefix: prefix))
+        return tableShapes(try query("""
+            SELECT TABLE_NAME, 'c', COLUMN_NAME, ORDINAL_POSITION FROM information_schema.COLUMNS
+            WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME LIKE ?
+            UNION ALL
+            SELECT TABLE_NAME, 'i', INDEX_NAME, 0 FROM information_schema.STATISTICS
+            WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME LIKE ?
+            ORDER BY 1, 2, 4
+            """, [pattern, pattern]))
+    }
+
     // MARK: DDL
 
     func columnType(_ column: ColumnDefinition) -> String {

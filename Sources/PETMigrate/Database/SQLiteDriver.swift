@@ -217,6 +217,17 @@ public final class SQLiteDriver: DatabaseDriver, SQLDefinitionRendering {
                     [.text(index), .text(table)])).isEmpty
     }
 
+    public func describeTables(withPrefix prefix: String) throws(DatabaseError) -> [String: TableShape] {
+        let pattern = SQLValue.text(likePattern(forPrefix: prefix))
+        return tableShapes(try query("""
+            SELECT m.name, 'c', p.name, p.cid FROM sqlite_schema m, pragma_table_info(m.name) p
+            WHERE m.type = 'table' AND m.name LIKE ? ESCAPE '\\'
+            UNION ALL
+            SELECT tbl_name, 'i', name, 0 FROM sqlite_schema WHERE type = 'index' AND tbl_name LIKE ? ESCAPE '\\'
+            ORDER BY 1, 2, 4
+            """, [pattern, pattern]))
+    }
+
     // MARK: DDL
 
     func columnType(_ column: ColumnDefinition) -> String {

@@ -61,18 +61,59 @@ struct Bookkeeping {
     /// Added to the journal after its first release: which attempt wrote each row.
     private static let journalAttempt = journal.columns.last!
 
-    func ensureTables() throws(DatabaseError) {
-        for table in [Self.registry, Self.state, Self.events, Self.journal] {
+    /// Creates the engine's tables that are missing (under the migration lock), and adds the
+    /// journal's `attempt` column to a journal from before it existed.
+    func ensureTables(_ catalog: SchemaCatalog) throws(DatabaseError) {
+        for table in [Self.registry, Self.state, Self.events, Self.journal] where !(try catalog.tableExists(prefix + table.name)) {
             for statement in driver.createTableStatements(table, physicalName: prefix + table.name, ifNotExists: true) {
                 try driver.execute(statement)
             }
+            catalog.didCreateTable(prefix + table.name, columns: table.columns.map(\.name),
+                                   indexes: table.indexes.map { driver.physicalIndexName($0.name, table: prefix + table.name) })
         }
-        if !(try driver.columnNames(of: journalTable).contains(Self.journalAttempt.name)) {
+        if !(try catalog.columnNames(of: journalTable).contains(Self.journalAttempt.name)) {
             try driver.execute(driver.addColumnStatement(Self.journalAttempt, table: journalTable))
+            catalog.didAddColumn(Self.journalAttempt.name, to: journalTable)
         }
-        if try driver.query("SELECT 1 FROM \(q(stateTable)) WHERE id = 1").isEmpty {
-            try driver.execute("INSERT INTO \(q(stateTable)) (id, mode, updated_at) VALUES (1, 'ready', ?)", [.text(Clock.now())])
+    }
+
+    func insertState(_ state: MigrationState) throws(DatabaseError) {
+        try driver.execute("INSERT INTO \(q(stateTable)) (id, mode, updated_at) VALUES (1, ?, ?)", [.text(state.mode.rawValue), .text(Clock.now())])
+    }
+
+    /// What every activation reads first: the registry, the state row and whether the
+    /// journal holds anything — in one round trip once the engine's tables exist.
+    struct Overview {
+        var applied: [AppliedMigration]
+        var state: MigrationState?
+        var hasJournal: Bool
+    }
+
+    func overview() throws(DatabaseError) -> Overview {
+        let rows: [[SQLValue]]
+        do {
+            rows = try driver.query("""
+                SELECT 'r', version, name, applied_at, checksum, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM \(q(registryTable))
+                UNION ALL
+                SELECT 's', \(Self.stateColumns) FROM \(q(stateTable)) WHERE id = 1
+                UNION ALL
+                SELECT 'j', COUNT(*), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM \(q(journalTable))
+                """)
+        } catch where error.kind == .missingTable {
+            // Before the first activation: some of the tables do not exist yet.
+            return Overview(applied: try appliedMigrations(), state: try state(),
+                            hasJournal: !(try driver.queryIfTableExists("SELECT 1 FROM \(q(journalTable)) LIMIT 1")).isEmpty)
         }
+        var overview = Overview(applied: [], state: nil, hasJournal: false)
+        for row in rows {
+            switch row[0].text {
+            case "r": overview.applied.append(Self.appliedMigration(Array(row[1...4])))
+            case "s": overview.state = Self.migrationState(Array(row[1...]))
+            default: overview.hasJournal = (row[1].integer ?? 0) > 0
+            }
+        }
+        overview.applied.sort { $0.version < $1.version }
+        return overview
     }
 
     private func q(_ name: String) -> String { driver.quoteIdentifier(name) }
@@ -81,26 +122,31 @@ struct Bookkeeping {
 
     /// The applied migrations; none when the registry does not exist yet.
     func appliedMigrations() throws(DatabaseError) -> [AppliedMigration] {
-        return try driver.queryIfTableExists("SELECT version, name, applied_at, checksum FROM \(q(registryTable)) ORDER BY version").map { row in
-            AppliedMigration(version: row[0].text ?? "", name: row[1].text ?? "", appliedAt: row[2].text ?? "", checksum: row[3].text ?? "")
-        }
+        try driver.queryIfTableExists("SELECT version, name, applied_at, checksum FROM \(q(registryTable)) ORDER BY version").map(Self.appliedMigration)
     }
 
-    func register(_ migration: Migration, at time: String) throws(DatabaseError) {
+    private static func appliedMigration(_ row: [SQLValue]) -> AppliedMigration {
+        AppliedMigration(version: row[0].text ?? "", name: row[1].text ?? "", appliedAt: row[2].text ?? "", checksum: row[3].text ?? "")
+    }
+
+    func register(_ record: AppliedMigration) throws(DatabaseError) {
         try driver.execute("INSERT INTO \(q(registryTable)) (version, name, applied_at, checksum) VALUES (?, ?, ?, ?)",
-                           [.text(migration.version), .text(migration.name), .text(time), .text(migration.checksum)])
+                           [.text(record.version), .text(record.name), .text(record.appliedAt), .text(record.checksum)])
     }
 
     // MARK: State
 
+    private static let stateColumns = """
+        mode, schema_version, target_version, current_version, current_step, last_error, last_error_kind,
+        last_error_version, last_error_step, progress, started_at, updated_at
+        """
+
     func state() throws(DatabaseError) -> MigrationState? {
-        let rows = try driver.queryIfTableExists("""
-            SELECT mode, schema_version, target_version, current_version, current_step, last_error, last_error_kind,
-                   last_error_version, last_error_step, progress, started_at, updated_at
-            FROM \(q(stateTable)) WHERE id = 1
-            """)
-        guard let row = rows.first else { return nil }
-        return MigrationState(
+        try driver.queryIfTableExists("SELECT \(Self.stateColumns) FROM \(q(stateTable)) WHERE id = 1").first.map(Self.migrationState)
+    }
+
+    private static func migrationState(_ row: [SQLValue]) -> MigrationState {
+        MigrationState(
             mode: MigrationState.Mode(rawValue: row[0].text ?? "") ?? .maintenance,
             schemaVersion: row[1].text, targetVersion: row[2].text, currentVersion: row[3].text,
             currentStep: row[4].integer.map { Int($0) }, lastError: row[5].text, lastErrorKind: row[6].text,

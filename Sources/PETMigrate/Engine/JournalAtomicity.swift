@@ -13,6 +13,7 @@ struct JournalAtomicity: MigrationAtomicity {
     let faults: FaultInjector
     let tracker: StepTracker
     let attempt: String
+    let catalog: SchemaCatalog
 
     private var table: String { driver.quoteIdentifier(bookkeeping.journalTable) }
 
@@ -29,9 +30,17 @@ struct JournalAtomicity: MigrationAtomicity {
         return interrupted
     }
 
-    func apply(_ migration: Migration, steps: (StepContext) throws -> Void, register: () throws -> Void) throws(MigrationFailure) {
-        let context = JournalStepContext(driver: driver, table: table, version: migration.version, attempt: attempt)
+    func apply(_ migration: Migration, planned: [PlannedObject], begin: () throws -> Void,
+               steps: (StepContext) throws -> Void, register: () throws -> Void) throws(MigrationFailure) {
+        let context = JournalStepContext(driver: driver, table: table, version: migration.version, attempt: attempt,
+                                         planned: planned.map(\.object))
         do {
+            // One commit before the first change: the journal names everything the
+            // migration may create, and the state row and `started` event say it runs.
+            try driver.begin()
+            try context.record(planned)
+            try begin()
+            try driver.commit()
             try steps(context)
             try faults.check(.beforeRegister, version: migration.version, step: nil)
             // The data steps' rows, the registry row and the end of the journal commit
@@ -83,13 +92,14 @@ struct JournalAtomicity: MigrationAtomicity {
     private func compensate(_ journalled: [JournalRow]) throws {
         let rows = journalled.reversed()
         for row in rows {
-            if try driver.exists(row.object) {
+            if try catalog.exists(row.object) {
                 try driver.execute(dropStatement(row.object))
             }
+            catalog.markStale(row.object.tableName)
             try driver.execute("DELETE FROM \(table) WHERE id = ?", [.integer(row.id)])
             try faults.check(.duringCompensation, version: row.version, step: row.step)
         }
-        let left = try rows.filter { try driver.exists($0.object) }
+        let left = try rows.filter { try catalog.exists($0.object) }
         if !left.isEmpty {
             throw StepFailure(reason: "compensation left \(left.map(\.object.description).joined(separator: ", ")) in place", kind: "compensation")
         }
@@ -104,8 +114,10 @@ struct JournalAtomicity: MigrationAtomicity {
     }
 }
 
-/// Writes the journal around each change. Data steps (which validation puts after every
-/// schema step) open one InnoDB transaction that stays open until the registry row joins it.
+/// Writes the journal: everything planned in one multi-row insert before the first change,
+/// and anything a step creates beyond the plan right before it does. Data steps (which
+/// validation puts after every schema step) open one InnoDB transaction that stays open
+/// until the registry row joins it.
 private struct JournalStepContext: StepContext {
     final class Transaction {
         var isOpen = false
@@ -115,17 +127,25 @@ private struct JournalStepContext: StepContext {
     let table: String
     let version: String
     let attempt: String
+    let planned: [SchemaObject]
     let transaction = Transaction()
 
-    func willCreate(_ object: SchemaObject, step: Int) throws {
-        try driver.execute("INSERT INTO \(table) (version, step, object_kind, table_name, object_name, status, recorded_at, attempt) VALUES (?, ?, ?, ?, ?, 'intent', ?, ?)",
-                           [.text(version), .integer(Int64(step)), .text(object.kind), .text(object.tableName),
-                            object.objectName.map(SQLValue.text) ?? .null, .text(Clock.now()), .text(attempt)])
+    func record(_ objects: [PlannedObject]) throws {
+        guard !objects.isEmpty else { return }
+        let row = "(?, ?, ?, ?, ?, 'intent', ?, ?)"
+        let now = Clock.now()
+        var values: [SQLValue] = []
+        for planned in objects {
+            values += [.text(version), .integer(Int64(planned.step)), .text(planned.object.kind), .text(planned.object.tableName),
+                       planned.object.objectName.map(SQLValue.text) ?? .null, .text(now), .text(attempt)]
+        }
+        try driver.execute("INSERT INTO \(table) (version, step, object_kind, table_name, object_name, status, recorded_at, attempt) VALUES "
+                           + Array(repeating: row, count: objects.count).joined(separator: ", "), values)
     }
 
-    func didCreate(_ object: SchemaObject, step: Int) throws {
-        try driver.execute("UPDATE \(table) SET status = 'done' WHERE version = ? AND step = ? AND object_kind = ? AND attempt = ?",
-                           [.text(version), .integer(Int64(step)), .text(object.kind), .text(attempt)])
+    func willCreate(_ object: SchemaObject, step: Int) throws {
+        if planned.contains(object) { return }
+        try record([PlannedObject(step: step, object: object)])
     }
 
     func inDataTransaction(_ body: () throws -> Void) throws {

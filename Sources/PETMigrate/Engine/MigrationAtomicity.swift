@@ -8,9 +8,13 @@ protocol MigrationAtomicity {
     func recoverInterruptedAttempt() throws -> InterruptedAttempt?
 
     /// Runs the migration's steps and registers it, or leaves the schema as it was before.
+    /// `planned` is what its steps will create, journalled in one write before the first
+    /// change, together with what `begin` writes (the state row, the `started` event);
+    /// `register` writes what commits with the migration (the registry row, `completed`).
     /// On failure the error is a `MigrationFailure` saying which step failed and how the
     /// migration's effects were undone.
-    func apply(_ migration: Migration, steps: (StepContext) throws -> Void, register: () throws -> Void) throws(MigrationFailure)
+    func apply(_ migration: Migration, planned: [PlannedObject], begin: () throws -> Void,
+               steps: (StepContext) throws -> Void, register: () throws -> Void) throws(MigrationFailure)
 }
 
 struct InterruptedAttempt: Equatable {

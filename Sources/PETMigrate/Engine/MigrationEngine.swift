@@ -35,7 +35,8 @@ public struct MigrationEngine: Sendable {
             let bookkeeping = Bookkeeping(driver: driver, prefix: configuration.prefix)
             let applied = try bookkeeping.appliedMigrations()
             let state = try bookkeeping.state()
-            let interrupted = try atomicity(for: driver, bookkeeping: bookkeeping, tracker: StepTracker(), attempt: "").interruptedAttempt()
+            let interrupted = try atomicity(for: driver, bookkeeping: bookkeeping, tracker: StepTracker(), attempt: "",
+                                            catalog: SchemaCatalog(driver: driver, prefix: configuration.prefix)).interruptedAttempt()
             let lockHeld = try driver.isMigrationLockHeld(lockRequest) ?? false
             var report: Report
             switch set.plan(applied: applied) {
@@ -123,24 +124,21 @@ public struct MigrationEngine: Sendable {
 
     private func activate(_ set: MigrationSet, on driver: DatabaseDriver, progress: (Progress) -> Void) throws -> Report {
         let bookkeeping = Bookkeeping(driver: driver, prefix: configuration.prefix)
-        let tracker = StepTracker()
-        let lockRequest = self.lockRequest
-        let atomicity = atomicity(for: driver, bookkeeping: bookkeeping, tracker: tracker, attempt: lockRequest.owner)
 
-        // The path paid at every activation and upgrade check: reads only, no lock.
+        // The path paid at every activation and upgrade check: one read, no lock.
+        let first = try bookkeeping.overview()
         let firstPlan: MigrationPlan
-        switch set.plan(applied: try bookkeeping.appliedMigrations()) {
+        switch set.plan(applied: first.applied) {
         case .failure(let invalid): return invalidReport(invalid)
         case .success(let plan): firstPlan = plan
         }
-        let firstState = try bookkeeping.state()
-        if firstPlan.pending.isEmpty, firstState?.mode == .ready, try atomicity.interruptedAttempt() == nil {
+        if firstPlan.pending.isEmpty, first.state?.mode == .ready, !first.hasJournal {
             var report = Report(result: .ok, message: "The schema is at version \(firstPlan.applied.last?.version ?? "none"); nothing to do.")
             report.applied = firstPlan.applied
             report.schemaVersion = firstPlan.applied.last?.version
             report.targetVersion = set.latestVersion
             report.mode = .ready
-            report.state = firstState
+            report.state = first.state
             return report
         }
 
@@ -151,6 +149,7 @@ public struct MigrationEngine: Sendable {
             report.pending = firstPlan.pending.map { ($0.version, $0.name) }
             return report
         }
+        let lockRequest = self.lockRequest
         guard try driver.acquireMigrationLock(lockRequest, timeoutSeconds: configuration.lockTimeoutSeconds) else {
             var report = Report(result: .locked, message: "Another process is migrating this database (waited \(configuration.lockTimeoutSeconds) s for the migration lock); nothing was changed. Try again when it has finished.")
             report.targetVersion = set.latestVersion
@@ -160,8 +159,13 @@ public struct MigrationEngine: Sendable {
         }
         var committed = false
         defer { if !committed { try? driver.releaseMigrationLock(lockRequest, commit: false) } }
+        let lease = LeaseRenewal(seconds: configuration.lockLeaseSeconds) { () throws(DatabaseError) in try driver.renewMigrationLock(lockRequest) }
 
-        try bookkeeping.ensureTables()
+        // Under the lock the schema holds still for this process: read it once.
+        let catalog = SchemaCatalog(driver: driver, prefix: configuration.prefix)
+        let tracker = StepTracker()
+        let atomicity = atomicity(for: driver, bookkeeping: bookkeeping, tracker: tracker, attempt: lockRequest.owner, catalog: catalog)
+        try bookkeeping.ensureTables(catalog)
         if let recovered = try atomicity.recoverInterruptedAttempt() {
             let undone = recovered.objects.isEmpty ? "nothing had been created yet" : "removed \(recovered.objects.joined(separator: ", "))"
             try bookkeeping.record(.compensated, version: recovered.version, message: "An interrupted attempt at \(recovered.version) was undone: \(undone).")
@@ -169,38 +173,50 @@ public struct MigrationEngine: Sendable {
         }
 
         // Another process may have applied migrations while this one waited for the lock.
+        let current = try bookkeeping.overview()
         let plan: MigrationPlan
-        switch set.plan(applied: try bookkeeping.appliedMigrations()) {
+        switch set.plan(applied: current.applied) {
         case .failure(let invalid): return invalidReport(invalid)
-        case .success(let current): plan = current
+        case .success(let currentPlan): plan = currentPlan
         }
-        var state = try bookkeeping.state() ?? MigrationState(mode: .ready)
+        var state = current.state ?? MigrationState(mode: .ready)
+        if current.state == nil { try bookkeeping.insertState(state) }
         let wasInMaintenance = state.mode == .maintenance
         state.mode = .migrating
         state.targetVersion = set.latestVersion
         state.startedAt = Clock.now()
-        try bookkeeping.write(state)
 
-        let runner = StepRunner(driver: driver, prefix: configuration.prefix, faults: FaultInjector(faults: configuration.testFaults),
-                                ddlLockWaitSeconds: configuration.ddlLockWaitSeconds,
-                                renewLock: { () throws(DatabaseError) in try driver.renewMigrationLock(lockRequest) })
+        let runner = StepRunner(driver: driver, catalog: catalog, prefix: configuration.prefix,
+                                faults: FaultInjector(faults: configuration.testFaults),
+                                ddlLockWaitSeconds: configuration.ddlLockWaitSeconds, renewLock: { () throws(DatabaseError) in try lease.renewIfDue() })
+        var applied = plan.applied
         var newlyApplied: [String] = []
         for (offset, migration) in plan.pending.enumerated() {
             progress(Progress(position: offset + 1, count: plan.pending.count, migration: migration.identifier))
-            try bookkeeping.record(.started, version: migration.version, message: "Applying \(migration.identifier) (\(migration.steps.count) step\(migration.steps.count == 1 ? "" : "s")).")
             // Readers of the state (status, the admin screen) see which migration runs now.
             state.currentVersion = migration.version
             state.currentStep = nil
-            try bookkeeping.write(state)
+            let isLast = offset == plan.pending.count - 1
+            let record = AppliedMigration(version: migration.version, name: migration.name, appliedAt: Clock.now(), checksum: migration.checksum)
+            let planned = try runner.plannedObjects(of: migration)
             do {
-                try atomicity.apply(migration, steps: { context in
+                try atomicity.apply(migration, planned: planned, begin: {
+                    try bookkeeping.record(.started, version: migration.version, message: "Applying \(migration.identifier) (\(migration.steps.count) step\(migration.steps.count == 1 ? "" : "s")).")
+                    try bookkeeping.write(state)
+                    try lease.renew()
+                }, steps: { context in
                     for (offset, step) in migration.steps.enumerated() {
                         tracker.current = offset + 1
                         try runner.run(step, number: offset + 1, of: migration, context: context)
                     }
                     tracker.current = nil
                 }, register: {
-                    try bookkeeping.register(migration, at: Clock.now())
+                    try bookkeeping.register(record)
+                    try bookkeeping.record(.completed, version: migration.version, message: "Applied \(migration.identifier).")
+                    if isLast {
+                        try bookkeeping.write(MigrationState(mode: .ready, schemaVersion: migration.version, targetVersion: set.latestVersion,
+                                                             startedAt: state.startedAt))
+                    }
                 })
             } catch {
                 let report = try recordFailure(error, of: migration, state: state, applied: plan.applied, newlyApplied: newlyApplied,
@@ -209,13 +225,12 @@ public struct MigrationEngine: Sendable {
                 committed = true
                 return report
             }
-            try bookkeeping.record(.completed, version: migration.version, message: "Applied \(migration.identifier).")
+            applied.append(record)
             newlyApplied.append(migration.version)
         }
 
-        let applied = try bookkeeping.appliedMigrations()
-        state = MigrationState(mode: .ready, schemaVersion: applied.last?.version, targetVersion: set.latestVersion, startedAt: state.startedAt)
-        try bookkeeping.write(state)
+        let finalState = MigrationState(mode: .ready, schemaVersion: applied.last?.version, targetVersion: set.latestVersion, startedAt: state.startedAt)
+        if newlyApplied.isEmpty { try bookkeeping.write(finalState) }
         try driver.releaseMigrationLock(lockRequest, commit: true)
         committed = true
 
@@ -231,7 +246,7 @@ public struct MigrationEngine: Sendable {
         report.schemaVersion = applied.last?.version
         report.targetVersion = set.latestVersion
         report.mode = .ready
-        report.state = try? bookkeeping.state()
+        report.state = finalState
         return report
     }
 
@@ -296,12 +311,13 @@ public struct MigrationEngine: Sendable {
         MigrationLockRequest(prefix: configuration.prefix, leaseSeconds: configuration.lockLeaseSeconds)
     }
 
-    private func atomicity(for driver: DatabaseDriver, bookkeeping: Bookkeeping, tracker: StepTracker, attempt: String) -> MigrationAtomicity {
+    private func atomicity(for driver: DatabaseDriver, bookkeeping: Bookkeeping, tracker: StepTracker, attempt: String,
+                           catalog: SchemaCatalog) -> MigrationAtomicity {
         let faults = FaultInjector(faults: configuration.testFaults)
         if driver.schemaChangesAreTransactional {
             return SavepointAtomicity(driver: driver, faults: faults, tracker: tracker)
         }
-        return JournalAtomicity(driver: driver, bookkeeping: bookkeeping, faults: faults, tracker: tracker, attempt: attempt)
+        return JournalAtomicity(driver: driver, bookkeeping: bookkeeping, faults: faults, tracker: tracker, attempt: attempt, catalog: catalog)
     }
 
     private func invalidReport(_ invalid: InvalidMigrationSet) -> Report {

@@ -10,12 +10,16 @@ struct SavepointAtomicity: MigrationAtomicity {
 
     func recoverInterruptedAttempt() throws -> InterruptedAttempt? { nil }
 
-    func apply(_ migration: Migration, steps: (StepContext) throws -> Void, register: () throws -> Void) throws(MigrationFailure) {
+    func apply(_ migration: Migration, planned: [PlannedObject], begin: () throws -> Void,
+               steps: (StepContext) throws -> Void, register: () throws -> Void) throws(MigrationFailure) {
         let savepoint = "pet_migration_\(migration.version)"
         do {
+            // Outside the savepoint: the `started` event stays in the audit log if the
+            // migration is rolled back.
+            try begin()
             try driver.savepoint(savepoint)
         } catch {
-            throw MigrationFailure(step: nil, kind: "database_error", reason: "the database refused to start the migration: \(error.message)", undoneBy: "rolled back")
+            throw MigrationFailure(step: nil, kind: "database_error", reason: "the database refused to start the migration: \(error)", undoneBy: "rolled back")
         }
         do {
             try steps(TransactionalStepContext())
@@ -38,7 +42,6 @@ struct SavepointAtomicity: MigrationAtomicity {
 /// Inside a transaction nothing needs journalling: the rollback undoes it all.
 private struct TransactionalStepContext: StepContext {
     func willCreate(_ object: SchemaObject, step: Int) throws {}
-    func didCreate(_ object: SchemaObject, step: Int) throws {}
     func inDataTransaction(_ body: () throws -> Void) throws { try body() }
 }
 

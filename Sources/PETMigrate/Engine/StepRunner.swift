@@ -35,13 +35,18 @@ public enum SchemaObject: Equatable, Sendable {
     }
 }
 
-/// What the atomicity strategy lets a step do around its changes: record what it is about
-/// to create (so a failure or crash can undo it), and run data statements inside the
-/// transaction that will also register the migration.
+/// What the atomicity strategy lets a step do around its changes: make sure what it is
+/// about to create is journalled (so a failure or crash can undo it), and run data
+/// statements inside the transaction that will also register the migration.
 protocol StepContext {
     func willCreate(_ object: SchemaObject, step: Int) throws
-    func didCreate(_ object: SchemaObject, step: Int) throws
     func inDataTransaction(_ body: () throws -> Void) throws
+}
+
+/// An object a migration's step will create, known before the migration starts.
+struct PlannedObject: Equatable {
+    var step: Int
+    var object: SchemaObject
 }
 
 /// A step could not be applied; `reason` is meant for the site administrator.
@@ -53,11 +58,12 @@ struct StepFailure: Error {
 /// Applies one step: guard first (check before create, so a re-run is safe), then the DDL.
 struct StepRunner {
     let driver: DatabaseDriver
+    let catalog: SchemaCatalog
     let prefix: String
     let faults: FaultInjector
     let ddlLockWaitSeconds: Int
-    /// Extends the migration lock's lease before each step, so that a long migration keeps
-    /// it and a process that lost it stops before changing anything more.
+    /// Extends the migration lock's lease when a migration runs long, so that it keeps the
+    /// lock and a process that lost it stops before changing anything more.
     var renewLock: () throws(DatabaseError) -> Void = {}
 
     func run(_ step: MigrationStep, number: Int, of migration: Migration, context: StepContext) throws {
@@ -69,21 +75,23 @@ struct StepRunner {
                 try createTable(definition, number: number, migration: migration, context: context)
             case .addColumn(let table, let column):
                 let physical = try existingTable(table)
-                if try driver.columnNames(of: physical).contains(column.name) { break }
+                if try catalog.columnNames(of: physical).contains(column.name) { break }
                 try change(.column(table: physical, column: column.name), number: number, migration: migration, context: context) {
                     try driver.executeSchemaChange(driver.addColumnStatement(column, table: physical), kind: .addColumn)
                 }
+                catalog.didAddColumn(column.name, to: physical)
             case .addIndex(let table, let index):
                 let physical = try existingTable(table)
                 let indexName = driver.physicalIndexName(index.name, table: physical)
-                if try driver.indexExists(indexName, on: physical) { break }
-                let columns = try driver.columnNames(of: physical)
+                if try catalog.indexExists(indexName, on: physical) { break }
+                let columns = try catalog.columnNames(of: physical)
                 if let missing = index.columns.first(where: { !columns.contains($0) }) {
                     throw StepFailure(reason: "index \(index.name) names column \(missing), which table \(physical) does not have", kind: "missing_column")
                 }
                 try change(.index(table: physical, index: indexName), number: number, migration: migration, context: context) {
                     try driver.executeSchemaChange(driver.addIndexStatement(index, table: physical), kind: .addIndex)
                 }
+                catalog.didAddIndex(indexName, to: physical)
             case .sql(let sql, let condition):
                 if try isApplied(condition) { break }
                 try runRawSQL(sql.text(for: driver.dialect), role: MigrationSetJudge.role(of: condition), number: number,
@@ -95,10 +103,42 @@ struct StepRunner {
         try faults.check(.afterStep, version: migration.version, step: number)
     }
 
+    /// What the migration's steps will create, as far as can be known before it starts:
+    /// the journal records all of it in one write before the first change.
+    func plannedObjects(of migration: Migration) throws -> [PlannedObject] {
+        var planned: [PlannedObject] = []
+        var willExist: [SchemaObject] = []
+        func absent(_ object: SchemaObject) throws -> Bool {
+            if willExist.contains(object) { return false }
+            return !(try catalog.exists(object))
+        }
+        for (offset, step) in migration.steps.enumerated() {
+            var objects: [SchemaObject] = []
+            switch step {
+            case .createTable(let definition):
+                objects = [.table(prefix + definition.name)]
+            case .addColumn(let table, let column):
+                objects = [.column(table: prefix + table, column: column.name)]
+            case .addIndex(let table, let index):
+                objects = [.index(table: prefix + table, index: driver.physicalIndexName(index.name, table: prefix + table))]
+            case .sql(let sql, let condition):
+                guard MigrationSetJudge.role(of: condition) == .schema, driver.dialect == .mariadb else { continue }
+                let judged = (try? MigrationSetJudge.judgeText(sql.mariadb, role: .schema, prefix: prefix, dialect: .mariadb)) ?? []
+                objects = judged.flatMap(\.creates)
+            }
+            for object in objects {
+                guard try absent(object) else { continue }
+                planned.append(PlannedObject(step: offset + 1, object: object))
+                willExist.append(object)
+            }
+        }
+        return planned
+    }
+
     private func createTable(_ definition: TableDefinition, number: Int, migration: Migration, context: StepContext) throws {
         let physical = prefix + definition.name
-        if try driver.tableExists(physical) {
-            let existing = try driver.columnNames(of: physical)
+        if try catalog.tableExists(physical) {
+            let existing = try catalog.columnNames(of: physical)
             let expected = definition.columns.map(\.name)
             guard Set(existing) == Set(expected) else {
                 throw StepFailure(reason: "table \(physical) already exists with columns (\(existing.joined(separator: ", "))), not the migration's (\(expected.joined(separator: ", "))); it was not created by this migration, so PET leaves it alone. Move it out of the way (rename it) and activate again", kind: "table_mismatch")
@@ -110,15 +150,21 @@ struct StepRunner {
                 try driver.execute(statement)
             }
         }
+        catalog.didCreateTable(physical, columns: definition.columns.map(\.name),
+                               indexes: definition.indexes.map { driver.physicalIndexName($0.name, table: physical) })
     }
 
     /// Journal, fault points and DDL around one change, in the order crash safety needs.
     private func change(_ object: SchemaObject, number: Int, migration: Migration, context: StepContext, _ body: () throws -> Void) throws {
         try context.willCreate(object, step: number)
         try faults.check(.afterIntent, version: migration.version, step: number)
-        try body()
+        do {
+            try body()
+        } catch {
+            catalog.markStale(object.tableName) // a DDL that failed half-way is read again
+            throw error
+        }
         try faults.check(.afterDDL, version: migration.version, step: number)
-        try context.didCreate(object, step: number)
     }
 
     /// A raw SQL step, statement by statement as the dialect's judge reads it. A schema
@@ -133,21 +179,20 @@ struct StepRunner {
             try faults.check(.afterDDL, version: migration.version, step: number)
             return
         }
-        var created: [SchemaObject] = []
         _ = try driver.runJudged(text, role: role, prefix: prefix) { statement in
-            for object in statement.creates where !(try driver.exists(object)) {
-                try context.willCreate(object, step: number)
-                created.append(object)
+            for object in statement.creates {
+                if !(try catalog.exists(object)) { try context.willCreate(object, step: number) }
+                // What raw SQL did to a table is read from the server from now on.
+                catalog.markStale(object.tableName)
             }
             try faults.check(.afterIntent, version: migration.version, step: number)
         }
         try faults.check(.afterDDL, version: migration.version, step: number)
-        for object in created { try context.didCreate(object, step: number) }
     }
 
     private func existingTable(_ table: String) throws -> String {
         let physical = prefix + table
-        guard try driver.tableExists(physical) else {
+        guard try catalog.tableExists(physical) else {
             throw StepFailure(reason: "table \(physical) does not exist (it must be created by an earlier migration or step)", kind: "missing_table")
         }
         return physical
@@ -156,11 +201,11 @@ struct StepRunner {
     func isApplied(_ condition: AppliedCondition) throws -> Bool {
         switch condition {
         case .tableExists(let table):
-            return try driver.tableExists(prefix + table)
+            return try catalog.tableExists(prefix + table)
         case .columnExists(let table, let column):
-            return try driver.columnNames(of: prefix + table).contains(column)
+            return try catalog.columnNames(of: prefix + table).contains(column)
         case .indexExists(let table, let index):
-            return try driver.indexExists(driver.physicalIndexName(index, table: prefix + table), on: prefix + table)
+            return try catalog.indexExists(driver.physicalIndexName(index, table: prefix + table), on: prefix + table)
         case .rowExists(let query):
             return !(try driver.runJudged(query.text(for: driver.dialect), role: .probe, prefix: prefix) { _ in }).isEmpty
         }
