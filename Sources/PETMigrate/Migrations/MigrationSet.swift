@@ -80,7 +80,7 @@ public struct MigrationSet: Sendable {
                                                  reason: "this migration was applied on \(record.appliedAt) but its file is missing; put the file back (migrations are never removed once released)"))
                 continue
             }
-            if migration.checksum != record.checksum {
+            if !migration.matches(registeredChecksum: record.checksum) {
                 problems.append(MigrationProblem(.checksumMismatch, file: migration.file, version: record.version,
                                                  reason: "the file was changed after it was applied (checksum \(record.checksum.prefix(12))… when applied, \(migration.checksum.prefix(12))… now); restore the released content and put the change in a new migration"))
             }
