@@ -70,7 +70,7 @@ public final class MariaDBDriver: DatabaseDriver, SQLDefinitionRendering {
             case ServerError.unknownDatabase: advice = "check the database name"
             default: advice = "check that the server is running and the host, port or socket is right"
             }
-            throw DatabaseError(.connection, code: Int32(code),
+            throw DatabaseError(.connection, code: Int32(truncatingIfNeeded: code),
                                 message: "cannot connect to \(endpoint.displayName): \(Self.withoutPassword(reason, endpoint.password)) (\(advice))")
         }
         connection = mysql
@@ -109,7 +109,7 @@ public final class MariaDBDriver: DatabaseDriver, SQLDefinitionRendering {
         case ServerError.serverGone, ServerError.connectionLost: kind = .connection
         default: kind = .statement
         }
-        return DatabaseError(kind, code: Int32(code), message: message)
+        return DatabaseError(kind, code: Int32(truncatingIfNeeded: code), message: message)
     }
 
     // MARK: Statements
@@ -281,18 +281,19 @@ public final class MariaDBDriver: DatabaseDriver, SQLDefinitionRendering {
 
     public func begin() throws(DatabaseError) { try execute("START TRANSACTION") }
 
-    /// GET_LOCK names are limited to 64 characters and case-insensitive; the lock belongs to
-    /// the connection (released on disconnect, so a killed process never leaves it stale).
+    /// The `GET_LOCK` name of a lock key: `pet_migrate:` and 48 hex digits of the key's
+    /// SHA-256, 60 ASCII characters whatever the key. GET_LOCK names are limited to 64
+    /// characters and compared case-insensitively; a digest of the exact bytes needs neither
+    /// truncation nor case folding (two databases whose names differ only in case keep
+    /// separate locks), and cannot fail on any input, so a database name in any script
+    /// never stops a PHP worker. The lock belongs to the connection (released on disconnect,
+    /// so a killed process never leaves it stale).
     static func lockName(key: String) -> String {
-        let name = "pet_migrate:" + key.lowercased()
-        guard name.utf8.count > 64 else { return name }
-        var hash: UInt64 = 0xcbf29ce484222325
-        for byte in name.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100000001b3 }
-        return String(name.utf8.prefix(47))! + ":" + String(hash, radix: 16)
+        "pet_migrate:" + SHA256Hex.of(key).prefix(48)
     }
 
     public func acquireMigrationLock(key: String, timeoutSeconds: Int) throws(DatabaseError) -> Bool {
-        let rows = try query("SELECT GET_LOCK(?, ?)", [.text(Self.lockName(key: key)), .integer(Int64(max(0, timeoutSeconds)))])
+        let rows = try query("SELECT GET_LOCK(?, ?)", [.text(Self.lockName(key: key)), .integer(Int64(clamping: max(0, timeoutSeconds)))])
         return rows.first?.first?.integer == 1
     }
 

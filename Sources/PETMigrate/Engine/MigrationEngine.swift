@@ -11,7 +11,8 @@ public struct MigrationEngine: Sendable {
 
     /// Validates the migrations directory without any database.
     public func lint() -> Report {
-        switch MigrationSet.load(from: DirectoryMigrationSource(directory: configuration.migrationsDirectory)) {
+        if let refusal = configurationRefusal(needsDatabase: false) { return refusal }
+        switch loadMigrations() {
         case .failure(let invalid):
             return invalidReport(invalid)
         case .success(let set):
@@ -26,8 +27,9 @@ public struct MigrationEngine: Sendable {
 
     /// Read-only: never takes the lock, never waits on it, never writes.
     public func status() -> Report {
+        if let refusal = configurationRefusal() { return refusal }
         let set: MigrationSet
-        switch MigrationSet.load(from: DirectoryMigrationSource(directory: configuration.migrationsDirectory)) {
+        switch loadMigrations() {
         case .failure(let invalid): return invalidReport(invalid)
         case .success(let loaded): set = loaded
         }
@@ -87,7 +89,8 @@ public struct MigrationEngine: Sendable {
     // MARK: Events
 
     public func events() -> Report {
-        withDriver(forWriting: false) { driver in
+        if let refusal = configurationRefusal() { return refusal }
+        return withDriver(forWriting: false) { driver in
             let bookkeeping = Bookkeeping(driver: driver, prefix: configuration.prefix)
             let events = try bookkeeping.recentEvents(limit: configuration.eventsLimit)
             var report = Report(result: .ok, message: events.isEmpty ? "No migration events recorded yet." : "The \(events.count) most recent migration events, newest first.")
@@ -110,8 +113,9 @@ public struct MigrationEngine: Sendable {
     }
 
     public func activate(progress: (Progress) -> Void = { _ in }) -> Report {
+        if let refusal = configurationRefusal() { return refusal }
         let set: MigrationSet
-        switch MigrationSet.load(from: DirectoryMigrationSource(directory: configuration.migrationsDirectory)) {
+        switch loadMigrations() {
         case .failure(let invalid): return invalidReport(invalid)
         case .success(let loaded): set = loaded
         }
@@ -259,7 +263,7 @@ public struct MigrationEngine: Sendable {
 
         var report = Report(result: .maintenance, message: message)
         report.error = Report.Problem(kind: error.kind, file: migration.file, version: migration.version, step: error.step, reason: error.reason)
-        report.problems = [report.error!]
+        report.problems = report.error.map { [$0] } ?? []
         report.newlyApplied = newlyApplied
         report.applied = try bookkeeping.appliedMigrations()
         report.schemaVersion = report.applied.last?.version
@@ -271,6 +275,19 @@ public struct MigrationEngine: Sendable {
     }
 
     // MARK: Shared
+
+    /// The configuration is checked by every entry point, whoever built it (the ABI's JSON,
+    /// the CLI, a test): a bad prefix or an out-of-range number never reaches SQL or
+    /// arithmetic.
+    private func configurationRefusal(needsDatabase: Bool = true) -> Report? {
+        guard let problem = configuration.problem(needsDatabase: needsDatabase) else { return nil }
+        return Report(result: .config, message: "bad configuration: \(problem); nothing was run.")
+    }
+
+    /// The migration set, checked with this site's prefix.
+    private func loadMigrations() -> Result<MigrationSet, InvalidMigrationSet> {
+        MigrationSet.load(from: DirectoryMigrationSource(directory: configuration.migrationsDirectory), prefix: configuration.prefix)
+    }
 
     private func atomicity(for driver: DatabaseDriver, bookkeeping: Bookkeeping, tracker: StepTracker) -> MigrationAtomicity {
         let faults = FaultInjector(faults: configuration.testFaults)
@@ -291,9 +308,11 @@ public struct MigrationEngine: Sendable {
         switch configuration.database {
         case .sqlite(let path):
             // Readers wait at most a moment (status must answer at once); writers as long as
-            // they would wait for the migration lock.
-            return try SQLiteDriver(path: path, create: forWriting,
-                                    busyTimeoutMilliseconds: forWriting ? configuration.lockTimeoutSeconds * 1000 : 200)
+            // they would wait for the migration lock, and at least a moment: the file locks
+            // outside the migration lock (the switch to WAL, a checkpoint) are brief, and a
+            // lock wait of 0 means "try the migration lock once", not "fail on any of them".
+            let writerWait = max(Int(SQLiteDriver.milliseconds(seconds: configuration.lockTimeoutSeconds)), 2000)
+            return try SQLiteDriver(path: path, create: forWriting, busyTimeoutMilliseconds: forWriting ? writerWait : 200)
         case .mariadb(let endpoint):
             return try MariaDBDriver(endpoint: endpoint, lockWaitTimeoutSeconds: configuration.ddlLockWaitSeconds)
         case nil:
@@ -318,6 +337,11 @@ public struct MigrationEngine: Sendable {
         let consequence = forWriting ? "any migration it interrupted is undone by the next activation" : "nothing was changed"
         do {
             return try body(driver)
+        } catch let error as DatabaseError where error.kind == .busy {
+            // SQLite's file lock, held by another process beyond the bounded wait: the same
+            // answer as a held migration lock. On SQLite a write that was interrupted this
+            // way rolled back with its transaction.
+            return Report(result: .locked, message: "Another process is using the database right now (\(error.message)); nothing was changed. Try again when it has finished.")
         } catch let error as DatabaseError {
             let kind = error.kind == .connection ? "The database connection failed" : "The database reported an error"
             return Report(result: .config, message: "\(kind) (\(error.message)); \(consequence). Check the database and try again.")
