@@ -1,7 +1,9 @@
 # PET Migrate: one entry point for the multi-language build.
 #   make run    install what is missing, build, migrate a local SQLite database with the
 #               plugin's migrations and print its status
-#   make test   install what is missing, build everything and run every test suite
+#   make test   install what is missing, build everything and run every test suite, then
+#               fuzz each libFuzzer target briefly (FUZZ_SECONDS each, default 30)
+#   make fuzz   only the fuzzing: FUZZ_SECONDS per target (see Tests/Fuzz/README.md)
 SHELL := /bin/bash
 REPO := $(CURDIR)
 SWIFT_RELEASE := swift build -c release -Xswiftc -static-stdlib
@@ -9,8 +11,9 @@ LIB := .build/release/libpet_migrate.so
 CLI := .build/release/pet-migrate
 EXTENSION := bridge/modules/pet_migrate.so
 RUN_DATABASE ?= pet.db
+FUZZ_SECONDS ?= 30
 
-.PHONY: all deps test-deps lib cli extension run test test-swift test-bridge test-wordpress mariadb cluster benchmark clean
+.PHONY: all deps test-deps lib cli extension run test test-swift test-bridge test-wordpress fuzz mariadb cluster benchmark clean
 
 all: lib cli extension
 
@@ -42,7 +45,7 @@ cluster:
 
 test: test-deps all mariadb cluster
 	@eval "$$(scripts/mariadb-test-server.sh env)" && eval "$$(scripts/galera-test-cluster.sh env)" && \
-	  $(MAKE) --no-print-directory test-swift test-bridge test-wordpress
+	  $(MAKE) --no-print-directory test-swift test-bridge test-wordpress fuzz
 
 test-swift:
 	swift build --build-tests
@@ -54,12 +57,16 @@ test-bridge:
 test-wordpress:
 	scripts/test-wordpress.sh
 
+# libFuzzer on the loader and the configuration parser; a crash is kept under Tests/Fuzz/crashes.
+fuzz:
+	scripts/fuzz.sh $(FUZZ_SECONDS)
+
 # Figures, not pass/fail: the hot path against a baseline measured in the same run.
 benchmark: extension mariadb
 	@eval "$$(scripts/mariadb-test-server.sh env)" && php -d extension=$(REPO)/$(EXTENSION) Tests/Benchmarks/hot_path.php
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-fuzz
 	-[ -f bridge/Makefile ] && $(MAKE) -C bridge distclean
 	-cd bridge && phpize --clean >/dev/null 2>&1; rm -f .configured build.log
 	-$(MAKE) -C Tests/CABI clean

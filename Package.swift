@@ -50,8 +50,18 @@ let package = Package(
                 "PETMigrate",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        // libFuzzer targets (scripts/fuzz.sh): the inputs' code in a library the tests share
+        // (they replay every kept crash), and a driver that only fuzzes when built with
+        // `-sanitize=fuzzer -DPET_FUZZ`; an ordinary build makes it a replayer, so it never
+        // breaks `swift build`. Not a product: nothing ships it.
+        .target(
+            name: "PETMigrateFuzzTargets",
+            dependencies: ["PETMigrate"]),
+        .executableTarget(
+            name: "PETMigrateFuzz",
+            dependencies: ["PETMigrateFuzzTargets"]),
         .testTarget(
             name: "PETMigrateTests",
-            dependencies: ["PETMigrate"]),
+            dependencies: ["PETMigrate", "PETMigrateFuzzTargets"]),
     ]
 )

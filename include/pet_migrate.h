@@ -25,21 +25,30 @@
  *              |  { "driver": "mariadb", "host": "127.0.0.1", "port": 3306,
  *                   "socket": "/run/mysqld/mysqld.sock", "user": "wp", "password": "…",
  *                   "name": "wordpress" },
- *     "prefix": "wp_",                       table prefix of the site (default "wp_")
+ *     "prefix": "wp_",                       table prefix of the site (default "wp_"): letters,
+ *                                            digits and underscores, at most 32; every
+ *                                            table name is checked with it applied against
+ *                                            MariaDB's 64-character limit
  *     "migrations_dir": "/path/migrations",  directory of VERSION_NAME.json files
- *     "lock_timeout_seconds": 5,             bounded wait for the migration lock (default 5)
+ *     "lock_timeout_seconds": 5,             bounded wait for the migration lock (default 5,
+ *                                            0 to 3600); 0 tries the lock once, and a held
+ *                                            lock (or a busy SQLite file) is PET_LOCKED
  *     "ddl_lock_wait_seconds": 10,           MariaDB: bounded wait for a table another
- *                                            connection uses; then the step fails cleanly
+ *                                            connection uses (1 to 3600); then the step
+ *                                            fails cleanly
  *     "lock_lease_seconds": 60,              MariaDB: the migration lock is a row whose lease
- *                                            its holder renews before every step; a holder
- *                                            that dies is waited for this long by other
- *                                            Galera nodes (on its own server: not at all)
- *     "events_limit": 50,                    pet_migrate_events only: newest N (default 50)
+ *                                            its holder renews as it works; a holder that
+ *                                            dies is waited for this long by other Galera
+ *                                            nodes (on its own server: not at all); 2 to 3600
+ *     "events_limit": 50,                    pet_migrate_events only: newest N (default 50,
+ *                                            1 to 10000)
  *     "test_faults": [ {"point", "action", "step", "version"} … ]
  *                                            crash tests only: honoured solely when the
  *                                            process environment has PET_MIGRATE_TEST_FAULTS=1
  *   }
- *   Unknown keys are refused (PET_CONFIG), so a misspelt setting is never silently ignored.
+ *   Unknown keys are refused (PET_CONFIG), so a misspelt setting is never silently ignored,
+ *   and so is any value outside the rules above (numbers are read exactly: a whole number
+ *   too large for the range is refused, never rounded or wrapped). No string may contain NUL.
  *   With the mariadb driver, host "localhost" means the Unix socket (as with every MySQL
  *   client); use "127.0.0.1" for TCP. The password never appears in any report or event.
  *
@@ -76,7 +85,8 @@ extern "C" {
 #endif
 
 /* Result codes: the return value of the functions below, the exit code of `pet-migrate`,
- * and the "result" member of every report. */
+ * and the "result" member of every report. `pet-migrate` answers a usage error (unknown
+ * option, malformed value) with PET_CONFIG too, never with another exit code. */
 #define PET_OK          0 /* the schema is at the target version; nothing left to do */
 #define PET_PENDING     1 /* schema applied; chunked background work remains */
 #define PET_LOCKED      2 /* another process holds the migration lock; nothing was changed */
@@ -97,7 +107,8 @@ int pet_migrate_status(const char *config_json, char **report_json);
 int pet_migrate_events(const char *config_json, char **report_json);
 
 /* Validates a migrations directory without touching any database (config needs only
- * "migrations_dir"). Returns PET_OK or PET_INVALID. */
+ * "migrations_dir"; "prefix", when given, is the prefix table names are checked with).
+ * Returns PET_OK or PET_INVALID (PET_CONFIG for a bad configuration). */
 int pet_migrate_lint(const char *config_json, char **report_json);
 
 /* Releases a string returned by this library. NULL is accepted and ignored. */

@@ -35,11 +35,14 @@ public func pet_migrate_free(_ string: UnsafeMutablePointer<CChar>?) {
 }
 
 /// A static C string: it lives as long as the library (kept mapped by `-z nodelete`).
-nonisolated(unsafe) private let versionCString: UnsafeMutablePointer<CChar> = strdup(PETMigrateVersion.string)!
+/// `strdup` may fail when memory is exhausted; then a literal stands in, never a trap.
+nonisolated(unsafe) private let versionCString: UnsafeMutablePointer<CChar>? = strdup(PETMigrateVersion.string)
+private let unknownVersion: StaticString = "unknown"
 
 @_cdecl("pet_migrate_version")
 public func pet_migrate_version() -> UnsafePointer<CChar> {
-    UnsafePointer(versionCString)
+    if let versionCString { return UnsafePointer(versionCString) }
+    return UnsafeRawPointer(unknownVersion.utf8Start).assumingMemoryBound(to: CChar.self)
 }
 
 private func parse(_ config: UnsafePointer<CChar>?, needsDatabase: Bool = true) throws(ConfigurationError) -> EngineConfiguration {

@@ -11,12 +11,30 @@ struct PETMigrateCommand: ParsableCommand {
         abstract: "Applies PET's database migrations: all or nothing, never losing data.",
         discussion: """
             Exit codes follow the engine's result codes: 0 PET_OK, 1 PET_PENDING, 2 PET_LOCKED, \
-            3 PET_MAINTENANCE, 4 PET_INVALID, 5 PET_CONFIG.
+            3 PET_MAINTENANCE, 4 PET_INVALID, 5 PET_CONFIG. A usage error (an unknown command or \
+            option, a missing or malformed value) is a bad configuration too: exit 5, never 64.
             A MariaDB password is read from the environment variable PET_DB_PASSWORD; it never \
             needs to be on the command line and never appears in any output.
             """,
         version: PETMigrateVersion.string,
         subcommands: [Activate.self, Status.self, Resume.self, Events.self, Lint.self])
+
+    /// ArgumentParser exits 64 (EX_USAGE) on a usage error; the documented exit codes are the
+    /// result codes, and scripts (and WP-CLI wrappers) branch on them, so a usage error
+    /// answers PET_CONFIG (5) like every other bad setting. `--help` and `--version` still
+    /// exit 0.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            guard exitCode(for: error) != .success else { exit(withError: error) }
+            let message = fullMessage(for: error)
+            let line = "PET_CONFIG: bad usage: \(message)\n"
+            _ = line.withCString { write(STDERR_FILENO, $0, strlen($0)) }
+            Glibc.exit(ResultCode.config.rawValue)
+        }
+    }
 }
 
 /// Options every command that reaches a database shares.
@@ -48,21 +66,28 @@ struct DatabaseOptions: ParsableArguments {
     @Option(help: .hidden)
     var testFault: [String] = []
 
-    /// The engine configuration, or — for a bad `--database` — a PET_CONFIG report and exit 5,
-    /// so scripts see the same code for a bad setting as the library gives.
+    /// The engine configuration, validated by the rules every entry point shares
+    /// (`EngineConfiguration.validate`), or a PET_CONFIG report and exit 5, so scripts see
+    /// the same code for a bad setting as the library gives.
     func configuration() throws -> EngineConfiguration {
+        let configuration: EngineConfiguration
         do {
-            return try engineConfiguration()
+            configuration = try engineConfiguration()
         } catch let error as ValidationError {
             try finish(Report(result: .config, message: "bad configuration: \(error.message)"), format: format)
         }
+        do {
+            try configuration.validate()
+        } catch {
+            try finish(Report(result: .config, message: error.reason), format: format)
+        }
+        return configuration
     }
 
     private func engineConfiguration() throws -> EngineConfiguration {
         var configuration = EngineConfiguration(database: try DatabaseURL.parse(database, password: passwordFromEnvironment()), prefix: prefix,
                                                 migrationsDirectory: migrations, lockTimeoutSeconds: lockTimeout, ddlLockWaitSeconds: ddlLockWait,
                                                 testFaults: try testFault.map(Self.parseFault))
-        guard (2...3600).contains(lockLease) else { throw ValidationError("--lock-lease must be from 2 to 3600 seconds") }
         configuration.lockLeaseSeconds = lockLease
         return configuration
     }
@@ -138,7 +163,7 @@ struct Events: ParsableCommand {
 
     func run() throws {
         var configuration = try options.configuration()
-        configuration.eventsLimit = max(1, min(limit, 10000))
+        configuration.eventsLimit = limit
         try finish(MigrationEngine(configuration: configuration).events(), format: options.format)
     }
 }
@@ -147,10 +172,13 @@ struct Lint: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Validate a migrations directory without any database (for plugin authors' CI).")
     @Option(help: "The directory of VERSION_NAME.json migration files.")
     var migrations: String = "migrations"
+    @Option(help: "The longest table prefix a site may use: table names are checked with it against the 64-character limit.")
+    var prefix: String = "wp_"
     @Option(help: "Output format: table or json.")
     var format: OutputFormat = .table
 
     func run() throws {
-        try finish(MigrationEngine(configuration: EngineConfiguration(database: nil, migrationsDirectory: migrations)).lint(), format: format)
+        let configuration = EngineConfiguration(database: nil, prefix: prefix, migrationsDirectory: migrations)
+        try finish(MigrationEngine(configuration: configuration).lint(), format: format)
     }
 }

@@ -66,4 +66,48 @@ import Testing
         #expect(result.exitCode == ResultCode.config.rawValue)
         #expect(result.output.contains("--database must be sqlite:PATH or mariadb://"))
     }
+
+    @Test func aPrefixThatIsNotAPrefixIsRefusedBeforeAnythingRuns() throws {
+        let database = try TestDatabase(.sqlite)
+        guard case .sqlite(let path) = database.configurationDatabase else { return }
+        let common = ["--database", "sqlite:\(path)", "--migrations", repositoryRoot + "/php/migrations"]
+        #expect(try run(["activate"] + common).exitCode == 0)
+        let before = try database.snapshot()
+        for command in ["activate", "status", "events"] {
+            let result = try run([command, "--prefix", "t0 (a); DELETE FROM wp_posts; CREATE TABLE wp_"] + common)
+            #expect(result.exitCode == ResultCode.config.rawValue, "\(command): \(result.output)")
+            #expect(result.output.contains("table prefix"), "\(result.output)")
+            #expect(result.output.contains("letters, digits and underscores"))
+        }
+        let lint = try run(["lint", "--prefix", "wp-", "--migrations", repositoryRoot + "/php/migrations"])
+        #expect(lint.exitCode == ResultCode.config.rawValue, "\(lint.output)")
+        #expect(try database.snapshot() == before)
+    }
+
+    @Test func hugeNumbersAreRefusedWithoutATrap() throws {
+        let database = try TestDatabase(.sqlite)
+        guard case .sqlite(let path) = database.configurationDatabase else { return }
+        let common = ["--database", "sqlite:\(path)", "--migrations", repositoryRoot + "/php/migrations"]
+        for arguments in [["--lock-timeout", "9223372036854775807"], ["--lock-timeout=-1"], ["--ddl-lock-wait", "9223372036854775807"]] {
+            let result = try run(["activate"] + arguments + common)
+            #expect(result.exitCode == ResultCode.config.rawValue, "\(arguments): \(result.output)")
+            #expect(result.output.contains("must be from"), "\(result.output)")
+        }
+        let events = try run(["events", "--limit", "9223372036854775807"] + common)
+        #expect(events.exitCode == ResultCode.config.rawValue, "\(events.output)")
+    }
+
+    /// ArgumentParser's own exit code for usage errors is 64; the documented codes are the
+    /// result codes, so a usage error is PET_CONFIG (5). Help and version still exit 0.
+    @Test func usageErrorsExitWithPETConfig() throws {
+        for arguments in [["activate", "--no-such-option"], ["no-such-command"], ["activate", "--lock-timeout", "soon"],
+                          ["activate", "--lock-timeout", "99999999999999999999"], ["status", "--format", "xml"], ["activate", "--prefix"]] {
+            let result = try run(arguments)
+            #expect(result.exitCode == ResultCode.config.rawValue, "\(arguments): \(result.output)")
+            #expect(result.output.contains("PET_CONFIG: bad usage"), "\(result.output)")
+        }
+        #expect(try run(["--help"]).exitCode == 0)
+        #expect(try run(["activate", "--help"]).exitCode == 0)
+        #expect(try run(["--version"]).exitCode == 0)
+    }
 }

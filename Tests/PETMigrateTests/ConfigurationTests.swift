@@ -10,7 +10,7 @@ import Testing
         (#"{"migrations_dir": "/tmp", "database": {"driver": "oracle"}}"#, "unknown database driver"),
         (#"{"migrations_dir": "/tmp", "database": {"driver": "mariadb", "user": "u"}}"#, "needs a \"name\""),
         (#"{"migrations_dir": "/tmp", "database": {"driver": "mariadb", "user": "u", "name": "n", "port": "3306"}}"#, "\"port\" in \"database\" must be a whole number"),
-        (#"{"migrations_dir": "/tmp", "prefix": "wp-; drop", "database": {"driver": "sqlite", "path": "x"}}"#, "\"prefix\" may contain only"),
+        (#"{"migrations_dir": "/tmp", "prefix": "wp-; drop", "database": {"driver": "sqlite", "path": "x"}}"#, "table prefix (\"prefix\", --prefix) may contain only"),
         (#"{"migrations_dir": "/tmp", "database": {"driver": "sqlite", "path": "x"}, "lock_timeout": 3}"#, "unknown key \"lock_timeout\""),
     ])
     func rejectsBadConfigurationWithAReason(_ text: String, _ expected: String) {

@@ -27,9 +27,10 @@ register_shutdown_function(static function () use ($db, $prefix) {
     }
 });
 
-/* The engine's migration lock: GET_LOCK('pet_migrate:<database>:<prefix>'), lower case
+/* The engine's migration lock: GET_LOCK('pet_migrate:' and 48 hex digits of the SHA-256 of
+ * "mariadb:<byte length of database>:<database><prefix>")
  * (Sources/PETMigrate: Configuration.lockKey, MariaDBDriver.lockName). */
-$lock = strtolower('pet_migrate:' . $env['database'] . ':' . $prefix);
+$lock = 'pet_migrate:' . substr(hash('sha256', 'mariadb:' . strlen($env['database']) . ':' . $env['database'] . $prefix), 0, 48);
 $statement = $db->prepare('SELECT GET_LOCK(?, 0)');
 $statement->bind_param('s', $lock);
 $statement->execute();

@@ -81,7 +81,7 @@ public final class MariaDBDriver: DatabaseDriver, SQLDefinitionRendering {
             case ServerError.unknownDatabase: advice = "check the database name"
             default: advice = "check that the server is running and the host, port or socket is right"
             }
-            throw DatabaseError(.connection, code: Int32(code),
+            throw DatabaseError(.connection, code: Int32(truncatingIfNeeded: code),
                                 message: "cannot connect to \(endpoint.displayName): \(Self.withoutPassword(reason, endpoint.password)) (\(advice))")
         }
         connection = mysql
@@ -127,7 +127,7 @@ public final class MariaDBDriver: DatabaseDriver, SQLDefinitionRendering {
         case ServerError.deadlock: kind = .busy
         default: kind = .statement
         }
-        return DatabaseError(kind, code: Int32(code), message: message)
+        return DatabaseError(kind, code: Int32(truncatingIfNeeded: code), message: message)
     }
 
     // MARK: Statements

@@ -15,7 +15,7 @@ extension SQLDefinitionRendering {
     func columnDefinition(_ column: ColumnDefinition) -> String {
         var text = "\(quoteIdentifier(column.name)) \(columnType(column))"
         text += column.nullable ? " NULL" : " NOT NULL"
-        if let defaultValue = column.defaultValue {
+        if let defaultValue = column.effectiveDefault {
             text += " DEFAULT \(literal(defaultValue))"
         }
         return text
@@ -30,12 +30,9 @@ extension SQLDefinitionRendering {
         switch value {
         case .null: return "NULL"
         case .bool(let flag): return flag ? "1" : "0"
-        case .number(let number): return numberLiteral(number)
+        // Digits, '-' and '.' only: the exact value, safe to splice into DDL.
+        case .number(let number): return number.plainText
         case .string(let text): return stringLiteral(text)
         }
-    }
-
-    func numberLiteral(_ number: Double) -> String {
-        number.rounded() == number && abs(number) < 9_007_199_254_740_992 ? String(Int64(number)) : "\(number)"
     }
 }

@@ -88,7 +88,18 @@ public final class SQLiteDriver: DatabaseDriver, SQLDefinitionRendering {
     private func run(_ sql: String, _ parameters: [SQLValue], collect: Bool) throws(DatabaseError) -> [[SQLValue]] {
         let db = try db
         var statement: OpaquePointer?
-        let prepared = sqlite3_prepare_v2(db, sql, -1, &statement, nil)
+        var prepared = sqlite3_prepare_v2(db, sql, -1, &statement, nil)
+        // Another connection changed the schema (another site prefix migrating the same
+        // file) while this one compiled: SQLite retries that once inside prepare, and says
+        // SQLITE_SCHEMA when it happened again. The statement is compiled afresh against the
+        // new schema; nothing ran, so trying again is always safe.
+        var attempts = 1
+        while prepared & 0xFF == SQLITE_SCHEMA, attempts < Self.schemaRetryLimit {
+            sqlite3_finalize(statement)
+            statement = nil
+            attempts += 1
+            prepared = sqlite3_prepare_v2(db, sql, -1, &statement, nil)
+        }
         guard prepared == SQLITE_OK, let statement else { throw error(prepared, sql) }
         defer { sqlite3_finalize(statement) }
         let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
@@ -162,7 +173,15 @@ public final class SQLiteDriver: DatabaseDriver, SQLDefinitionRendering {
                         recorder.actions = []
                         var statement: OpaquePointer?
                         var tail: UnsafePointer<CChar>?
-                        let status = sqlite3_prepare_v2(db, cursor, -1, &statement, &tail)
+                        var status = sqlite3_prepare_v2(db, cursor, -1, &statement, &tail)
+                        var attempts = 1 // SQLITE_SCHEMA: compiled again, as in `run`
+                        while status & 0xFF == SQLITE_SCHEMA, attempts < Self.schemaRetryLimit {
+                            sqlite3_finalize(statement)
+                            statement = nil
+                            recorder.actions = []
+                            attempts += 1
+                            status = sqlite3_prepare_v2(db, cursor, -1, &statement, &tail)
+                        }
                         guard status == SQLITE_OK else {
                             let failure = error(status)
                             throw DatabaseError(failure.kind, code: status, message: "SQLite cannot read statement \(number + 1): \(failure.message)")
@@ -283,9 +302,14 @@ public final class SQLiteDriver: DatabaseDriver, SQLDefinitionRendering {
 
     public func begin() throws(DatabaseError) { try execute("BEGIN") }
 
+    /// How often a statement is compiled again after the schema changed under it.
+    static let schemaRetryLimit = 20
+
+    /// A wait of 0 seconds tries `BEGIN IMMEDIATE` once: busy means another process holds
+    /// the lock, which is `false` here and `PET_LOCKED` for the caller, never an error.
     public func acquireMigrationLock(_ request: MigrationLockRequest, timeoutSeconds: Int) throws(DatabaseError) -> Bool {
         let db = try db
-        sqlite3_busy_timeout(db, Int32(clamping: max(0, timeoutSeconds) * 1000))
+        sqlite3_busy_timeout(db, Self.milliseconds(seconds: timeoutSeconds))
         defer { sqlite3_busy_timeout(db, busyTimeoutMilliseconds) }
         do {
             try execute("BEGIN IMMEDIATE")
@@ -294,6 +318,12 @@ public final class SQLiteDriver: DatabaseDriver, SQLDefinitionRendering {
             if error.kind == .busy { return false }
             throw error
         }
+    }
+
+    /// Seconds as SQLite's busy timeout, saturating instead of overflowing.
+    static func milliseconds(seconds: Int) -> Int32 {
+        let (product, overflow) = max(0, seconds).multipliedReportingOverflow(by: 1000)
+        return overflow ? Int32.max : Int32(clamping: product)
     }
 
     /// The lock is this connection's write transaction: it cannot be lost while held.

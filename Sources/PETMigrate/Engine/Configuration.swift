@@ -32,6 +32,65 @@ public struct EngineConfiguration: Sendable {
     }
 }
 
+extension EngineConfiguration {
+    /// The ranges of the numeric settings, in one place for the JSON, the CLI and the checks.
+    public static let lockTimeoutRange = 0...3600
+    public static let ddlLockWaitRange = 1...3600
+    public static let lockLeaseRange = 2...3600
+    public static let eventsLimitRange = 1...10000
+
+    /// Every rule a configuration must follow, whoever built it: the ABI's JSON, the CLI's
+    /// options or a test. The engine checks it before any other work, so no entry point can
+    /// hand it a prefix that would be spliced into SQL, or a number that overflows.
+    /// `needsDatabase: false` is for lint.
+    public func validate(needsDatabase: Bool = true) throws(ConfigurationError) {
+        if let problem = problem(needsDatabase: needsDatabase) { throw ConfigurationError("bad configuration: \(problem)") }
+    }
+
+    /// The first rule the configuration breaks, as a sentence naming the setting.
+    public func problem(needsDatabase: Bool = true) -> String? {
+        guard Identifier.isValidPrefix(prefix) else {
+            return "the table prefix (\"prefix\", --prefix) may contain only letters, digits and underscores, at most 32 of them, like a WordPress table prefix"
+        }
+        guard !migrationsDirectory.isEmpty else { return "\"migrations_dir\" is empty: give the directory of the migration files" }
+        guard !migrationsDirectory.utf8.contains(0) else { return "\"migrations_dir\" contains a NUL character" }
+        guard Self.lockTimeoutRange.contains(lockTimeoutSeconds) else {
+            return "the migration lock wait (\"lock_timeout_seconds\", --lock-timeout) must be from \(Self.lockTimeoutRange.lowerBound) to \(Self.lockTimeoutRange.upperBound) seconds (0: try the lock once)"
+        }
+        guard Self.ddlLockWaitRange.contains(ddlLockWaitSeconds) else {
+            return "the schema change wait (\"ddl_lock_wait_seconds\", --ddl-lock-wait) must be from \(Self.ddlLockWaitRange.lowerBound) to \(Self.ddlLockWaitRange.upperBound) seconds"
+        }
+        guard Self.lockLeaseRange.contains(lockLeaseSeconds) else {
+            return "the migration lock's lease (\"lock_lease_seconds\", --lock-lease) must be from \(Self.lockLeaseRange.lowerBound) to \(Self.lockLeaseRange.upperBound) seconds"
+        }
+        guard Self.eventsLimitRange.contains(eventsLimit) else {
+            return "the number of events (\"events_limit\", --limit) must be from \(Self.eventsLimitRange.lowerBound) to \(Self.eventsLimitRange.upperBound)"
+        }
+        switch database {
+        case nil:
+            if needsDatabase { return "\"database\" is missing (for example {\"driver\": \"sqlite\", \"path\": \"/path/site.db\"})" }
+        case .sqlite(let path):
+            guard !path.isEmpty else { return "a sqlite database needs a \"path\"" }
+            guard !path.utf8.contains(0) else { return "the sqlite \"path\" contains a NUL character" }
+        case .mariadb(let endpoint):
+            guard !endpoint.user.isEmpty else { return "a mariadb database needs a \"user\"" }
+            guard !endpoint.database.isEmpty else { return "a mariadb database needs a \"name\"" }
+            guard endpoint.database.unicodeScalars.count <= Identifier.maximumLength else {
+                return "the mariadb database \"name\" is longer than \(Identifier.maximumLength) characters"
+            }
+            guard (1...65535).contains(endpoint.port) else { return "\"port\" must be from 1 to 65535" }
+            // The client library reads C strings: a NUL would silently cut a setting short
+            // (a password cut short is a different password).
+            let fields = [("host", endpoint.host), ("user", endpoint.user), ("password", endpoint.password),
+                          ("name", endpoint.database), ("socket", endpoint.socket ?? "")]
+            if let (key, _) = fields.first(where: { $0.1.utf8.contains(0) }) {
+                return "the mariadb \"\(key)\" contains a NUL character"
+            }
+        }
+        return nil
+    }
+}
+
 /// The configuration cannot be used; nothing was done.
 public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
     public var reason: String
@@ -40,8 +99,8 @@ public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
 }
 
 extension EngineConfiguration {
-    /// Parses the ABI's configuration JSON. `needsDatabase: false` is for lint, which never
-    /// touches a database.
+    /// Parses the ABI's configuration JSON and validates it (`validate`). `needsDatabase:
+    /// false` is for lint, which never touches a database.
     public static func parse(json text: String, needsDatabase: Bool = true) throws(ConfigurationError) -> EngineConfiguration {
         let root: JSONValue
         do {
@@ -57,34 +116,18 @@ extension EngineConfiguration {
                 throw DecodingFailure("\"migrations_dir\" is missing: the directory of the migration files")
             }
             let prefix = try fields.string("prefix") ?? "wp_"
-            guard Identifier.isValidPrefix(prefix) else {
-                throw DecodingFailure("\"prefix\" may contain only letters, digits and underscores (at most 32), like a WordPress table prefix")
-            }
             var configuration = EngineConfiguration(database: nil, prefix: prefix, migrationsDirectory: directory)
-            if let seconds = try fields.int("lock_timeout_seconds") {
-                guard (0...3600).contains(seconds) else { throw DecodingFailure("\"lock_timeout_seconds\" must be from 0 to 3600") }
-                configuration.lockTimeoutSeconds = seconds
-            }
-            if let seconds = try fields.int("ddl_lock_wait_seconds") {
-                guard (1...3600).contains(seconds) else { throw DecodingFailure("\"ddl_lock_wait_seconds\" must be from 1 to 3600") }
-                configuration.ddlLockWaitSeconds = seconds
-            }
-            if let seconds = try fields.int("lock_lease_seconds") {
-                guard (2...3600).contains(seconds) else { throw DecodingFailure("\"lock_lease_seconds\" must be from 2 to 3600") }
-                configuration.lockLeaseSeconds = seconds
-            }
-            if let limit = try fields.int("events_limit") {
-                guard (1...10000).contains(limit) else { throw DecodingFailure("\"events_limit\" must be from 1 to 10000") }
-                configuration.eventsLimit = limit
-            }
+            if let seconds = try fields.int("lock_timeout_seconds") { configuration.lockTimeoutSeconds = seconds }
+            if let seconds = try fields.int("ddl_lock_wait_seconds") { configuration.ddlLockWaitSeconds = seconds }
+            if let seconds = try fields.int("lock_lease_seconds") { configuration.lockLeaseSeconds = seconds }
+            if let limit = try fields.int("events_limit") { configuration.eventsLimit = limit }
             for fault in try fields.array("test_faults") ?? [] {
                 configuration.testFaults.append(try FaultInjector.Fault.parse(fault))
             }
             if let database = try fields.value("database") {
                 configuration.database = try parseDatabase(database)
-            } else if needsDatabase {
-                throw DecodingFailure("\"database\" is missing (for example {\"driver\": \"sqlite\", \"path\": \"/path/site.db\"})")
             }
+            if let problem = configuration.problem(needsDatabase: needsDatabase) { throw DecodingFailure(problem) }
             return configuration
         } catch {
             throw ConfigurationError("bad configuration: \(error.reason)")
@@ -105,7 +148,6 @@ extension EngineConfiguration {
             guard let user = try fields.string("user"), !user.isEmpty else { throw DecodingFailure("a mariadb database needs a \"user\"") }
             guard let name = try fields.string("name"), !name.isEmpty else { throw DecodingFailure("a mariadb database needs a \"name\"") }
             let port = try fields.int("port") ?? 3306
-            guard (1...65535).contains(port) else { throw DecodingFailure("\"port\" must be from 1 to 65535") }
             return .mariadb(MariaDBEndpoint(host: try fields.string("host") ?? "localhost", port: port, socket: try fields.string("socket"),
                                             user: user, password: try fields.string("password") ?? "", database: name))
         default:

@@ -11,6 +11,7 @@ public struct MigrationEngine: Sendable {
 
     /// Validates the migrations directory without any database.
     public func lint() -> Report {
+        if let refusal = configurationRefusal(needsDatabase: false) { return refusal }
         switch loadJudgedSet() {
         case .failure(let invalid):
             return invalidReport(invalid)
@@ -26,6 +27,7 @@ public struct MigrationEngine: Sendable {
 
     /// Read-only: never takes the lock, never waits on it, never writes.
     public func status() -> Report {
+        if let refusal = configurationRefusal() { return refusal }
         let set: MigrationSet
         switch loadJudgedSet() {
         case .failure(let invalid): return invalidReport(invalid)
@@ -89,7 +91,8 @@ public struct MigrationEngine: Sendable {
     // MARK: Events
 
     public func events() -> Report {
-        withDriver(forWriting: false) { driver in
+        if let refusal = configurationRefusal() { return refusal }
+        return withDriver(forWriting: false) { driver in
             let bookkeeping = Bookkeeping(driver: driver, prefix: configuration.prefix)
             let events = try bookkeeping.recentEvents(limit: configuration.eventsLimit)
             var report = Report(result: .ok, message: events.isEmpty ? "No migration events recorded yet." : "The \(events.count) most recent migration events, newest first.")
@@ -112,6 +115,7 @@ public struct MigrationEngine: Sendable {
     }
 
     public func activate(progress: (Progress) -> Void = { _ in }) -> Report {
+        if let refusal = configurationRefusal() { return refusal }
         let set: MigrationSet
         switch loadJudgedSet() {
         case .failure(let invalid): return invalidReport(invalid)
@@ -284,7 +288,7 @@ public struct MigrationEngine: Sendable {
 
         var report = Report(result: .maintenance, message: message)
         report.error = Report.Problem(kind: error.kind, file: migration.file, version: migration.version, step: error.step, reason: error.reason)
-        report.problems = [report.error!]
+        report.problems = report.error.map { [$0] } ?? []
         report.newlyApplied = newlyApplied
         report.applied = try bookkeeping.appliedMigrations()
         report.schemaVersion = report.applied.last?.version
@@ -297,10 +301,18 @@ public struct MigrationEngine: Sendable {
 
     // MARK: Shared
 
-    /// The migration set, valid file by file and with every raw SQL statement judged for
-    /// this site's prefix on both dialects, or every reason why not.
+    /// The configuration is checked by every entry point, whoever built it (the ABI's JSON,
+    /// the CLI, a test): a bad prefix or an out-of-range number never reaches SQL or
+    /// arithmetic.
+    private func configurationRefusal(needsDatabase: Bool = true) -> Report? {
+        guard let problem = configuration.problem(needsDatabase: needsDatabase) else { return nil }
+        return Report(result: .config, message: "bad configuration: \(problem); nothing was run.")
+    }
+
+    /// The migration set, valid file by file (checked with this site's prefix) and with every
+    /// raw SQL statement judged for this prefix on both dialects, or every reason why not.
     private func loadJudgedSet() -> Result<MigrationSet, InvalidMigrationSet> {
-        MigrationSet.load(from: DirectoryMigrationSource(directory: configuration.migrationsDirectory)).flatMap { set in
+        MigrationSet.load(from: DirectoryMigrationSource(directory: configuration.migrationsDirectory), prefix: configuration.prefix).flatMap { set in
             let problems = MigrationSetJudge.problems(in: set, prefix: configuration.prefix)
             return problems.isEmpty ? .success(set) : .failure(InvalidMigrationSet(problems: problems))
         }
@@ -331,9 +343,11 @@ public struct MigrationEngine: Sendable {
         switch configuration.database {
         case .sqlite(let path):
             // Readers wait at most a moment (status must answer at once); writers as long as
-            // they would wait for the migration lock.
-            return try SQLiteDriver(path: path, create: forWriting,
-                                    busyTimeoutMilliseconds: forWriting ? configuration.lockTimeoutSeconds * 1000 : 200)
+            // they would wait for the migration lock, and at least a moment: the file locks
+            // outside the migration lock (the switch to WAL, a checkpoint) are brief, and a
+            // lock wait of 0 means "try the migration lock once", not "fail on any of them".
+            let writerWait = max(Int(SQLiteDriver.milliseconds(seconds: configuration.lockTimeoutSeconds)), 2000)
+            return try SQLiteDriver(path: path, create: forWriting, busyTimeoutMilliseconds: forWriting ? writerWait : 200)
         case .mariadb(let endpoint):
             return try MariaDBDriver(endpoint: endpoint, lockWaitTimeoutSeconds: configuration.ddlLockWaitSeconds)
         case nil:
@@ -359,7 +373,9 @@ public struct MigrationEngine: Sendable {
         do {
             return try body(driver)
         } catch let error as DatabaseError where error.kind == .busy {
-            return Report(result: .locked, message: "Another process wrote at the same moment (\(error.message)); \(consequence). Try again in a moment.")
+            // Another writer (SQLite's file lock beyond the bounded wait, a deadlock, a Galera
+            // certification conflict): the same answer as a held migration lock.
+            return Report(result: .locked, message: "Another process is using the database right now (\(error.message)); \(consequence). Try again in a moment.")
         } catch let error as DatabaseError {
             let kind = error.kind == .connection ? "The database connection failed" : "The database reported an error"
             return Report(result: .config, message: "\(kind) (\(error.message)); \(consequence). Check the database and try again.")

@@ -53,7 +53,7 @@ public struct Report: Sendable {
 
     public var json: JSONValue {
         var members: [String: JSONValue] = [
-            "result": .number(Double(result.rawValue)),
+            "result": .integer(Int(result.rawValue)),
             "result_name": .string(result.name),
             "message": .string(message),
             "mode": .optional(mode?.rawValue),
@@ -68,7 +68,7 @@ public struct Report: Sendable {
         ]
         if let events {
             members["events"] = .array(events.map {
-                ["id": .number(Double($0.id)), "at": .string($0.occurredAt), "event": .string($0.kind), "version": .optional($0.version), "message": .string($0.message)]
+                ["id": .integer(Int(truncatingIfNeeded: $0.id)), "at": .string($0.occurredAt), "event": .string($0.kind), "version": .optional($0.version), "message": .string($0.message)]
             })
         }
         if let state {

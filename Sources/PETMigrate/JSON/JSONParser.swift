@@ -200,7 +200,8 @@ public struct JSONParser {
                 let low = try parseHexQuad()
                 guard (0xDC00..<0xE000).contains(low) else { throw error("invalid surrogate pair in \\u escape") }
                 let combined = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
-                return Unicode.Scalar(combined)!
+                guard let scalar = Unicode.Scalar(combined) else { throw error("invalid surrogate pair in \\u escape") }
+                return scalar
             }
             guard let scalar = Unicode.Scalar(high) else { throw error("unpaired surrogate in \\u escape") }
             return scalar
@@ -248,9 +249,13 @@ public struct JSONParser {
             guard index < bytes.count, isDigit(bytes[index]) else { throw error("expected a digit in the exponent") }
             while index < bytes.count, isDigit(bytes[index]) { index += 1 }
         }
+        // The text is kept (see `JSONNumber`); a number no `Double` can hold, or beyond what
+        // any column could store, is refused here so that nothing later has to.
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
-        guard let value = Double(text), value.isFinite else { throw error("number out of range", at: start) }
-        return .number(value)
+        guard let value = Double(text), value.isFinite, DecimalNumber(json: text) != nil else {
+            throw error("number out of range", at: start)
+        }
+        return .number(JSONNumber(verbatim: text))
     }
 
     private func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }

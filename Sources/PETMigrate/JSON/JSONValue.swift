@@ -6,7 +6,8 @@
 public enum JSONValue: Equatable, Sendable {
     case null
     case bool(Bool)
-    case number(Double)
+    /// Kept as written; see `JSONNumber`.
+    case number(JSONNumber)
     case string(String)
     case array([JSONValue])
     case object([String: JSONValue])
@@ -33,12 +34,15 @@ public enum JSONValue: Equatable, Sendable {
         return nil
     }
 
-    /// The value as an integer, if it is a number without a fractional part.
+    /// The value as an integer, if it is a whole number that fits an `Int` (exactly: a
+    /// number too large is refused, never rounded or trapped on).
     public var integerValue: Int? {
-        guard case .number(let value) = self, value.rounded() == value,
-              abs(value) < 9_007_199_254_740_992 else { return nil }
-        return Int(value)
+        guard case .number(let value) = self else { return nil }
+        return value.integerValue
     }
+
+    /// A whole number.
+    public static func integer(_ value: Int) -> JSONValue { .number(JSONNumber(value)) }
 }
 
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral,
@@ -47,7 +51,7 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral,
 {
     public init(stringLiteral value: String) { self = .string(value) }
     public init(booleanLiteral value: Bool) { self = .bool(value) }
-    public init(integerLiteral value: Int) { self = .number(Double(value)) }
+    public init(integerLiteral value: Int) { self = .number(JSONNumber(value)) }
     public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
         self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
@@ -63,6 +67,6 @@ extension JSONValue {
 
     /// Wraps an optional integer: `nil` becomes JSON `null`.
     public static func optional(_ value: Int?) -> JSONValue {
-        value.map { .number(Double($0)) } ?? .null
+        value.map(JSONValue.integer) ?? .null
     }
 }

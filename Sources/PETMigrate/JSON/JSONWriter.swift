@@ -16,7 +16,7 @@ public enum JSONWriter {
         switch value {
         case .null: output.append(contentsOf: "null".utf8)
         case .bool(let flag): output.append(contentsOf: (flag ? "true" : "false").utf8)
-        case .number(let number): output.append(contentsOf: format(number).utf8)
+        case .number(let number): output.append(contentsOf: number.text.utf8)
         case .string(let text): writeString(text, to: &output)
         case .array(let elements):
             output.append(UInt8(ascii: "["))
@@ -35,14 +35,6 @@ public enum JSONWriter {
             }
             output.append(UInt8(ascii: "}"))
         }
-    }
-
-    /// Integral numbers print without a fraction so that `1` and `1.0` have one canonical form.
-    private static func format(_ number: Double) -> String {
-        if number.rounded() == number, abs(number) < 9_007_199_254_740_992 {
-            return String(Int64(number))
-        }
-        return "\(number)"
     }
 
     private static func writeString(_ text: String, to output: inout [UInt8]) {

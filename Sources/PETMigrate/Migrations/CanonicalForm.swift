@@ -6,14 +6,18 @@ import Crypto
 /// checkout), indentation, key order and spelled-out defaults (`"nullable": false`) do not
 /// change it, while any change of meaning does. That is what makes a checksum mismatch a
 /// real alarm rather than noise — the top complaint about Flyway's checksums.
+///
+/// Numbers are written as their exact plain decimal text (`DecimalNumber.plainText`), and an
+/// explicit `"default": null` on a nullable column as no default. Releases before 0.2 wrote
+/// numbers as `Double`s and kept the explicit null (`LegacyCanonicalForm`); the form stays
+/// "format": 1 because wherever the meaning was never ambiguous — every integer (lengths,
+/// precisions, integer defaults), every decimal whose `Double` prints as its own digits
+/// (`1.5`, `0.25`), every file without an explicit null default — both forms are the same
+/// text, so such files keep their checksum byte for byte. Where they differ, the registry
+/// accepts either (`MigrationSet.plan`).
 enum CanonicalForm {
     static func checksum(description: String, steps: [MigrationStep]) -> String {
-        let text = JSONWriter.serialize(json(description: description, steps: steps))
-        let digest = SHA256.hash(data: Array(text.utf8))
-        return digest.map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        SHA256Hex.of(JSONWriter.serialize(json(description: description, steps: steps)))
     }
 
     static func json(description: String, steps: [MigrationStep]) -> JSONValue {
@@ -37,11 +41,11 @@ enum CanonicalForm {
 
     static func json(_ column: ColumnDefinition) -> JSONValue {
         let defaultValue: JSONValue
-        switch column.defaultValue {
+        switch column.effectiveDefault {
         case .none: defaultValue = ["none": true]
         case .some(.null): defaultValue = ["value": .null]
         case .some(.bool(let flag)): defaultValue = ["value": .bool(flag)]
-        case .some(.number(let number)): defaultValue = ["value": .number(number)]
+        case .some(.number(let number)): defaultValue = ["value": .number(JSONNumber(verbatim: number.plainText))]
         case .some(.string(let text)): defaultValue = ["value": .string(text)]
         }
         return ["name": .string(column.name), "type": .string(column.type.rawValue), "length": .optional(column.length),

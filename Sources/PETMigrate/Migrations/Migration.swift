@@ -8,8 +8,17 @@ public struct Migration: Equatable, Sendable {
     public var steps: [MigrationStep]
     /// The file it came from, as shown in messages (the file name, not a full path).
     public var file: String
-    /// SHA-256 (hex) of the canonical form; see `CanonicalForm`.
+    /// SHA-256 (hex) of the canonical form; see `CanonicalForm`. What the registry stores.
     public var checksum: String
+    /// The checksum releases before 0.2 computed for the same file (`LegacyCanonicalForm`),
+    /// which registry rows written by them hold. Equal to `checksum` for most files.
+    public var legacyChecksum: String
+
+    /// Whether a registry row's checksum is this file's: the current one, or the one an
+    /// earlier release registered. Either proves the file is the one that was applied.
+    public func matches(registeredChecksum: String) -> Bool {
+        registeredChecksum == checksum || registeredChecksum == legacyChecksum
+    }
 
     public var identifier: String { "\(version)_\(name)" }
 }

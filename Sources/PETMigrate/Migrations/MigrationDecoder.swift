@@ -38,7 +38,8 @@ struct MigrationDecoder {
         if problems.isEmpty { problems = crossStepProblems(steps) }
         guard problems.isEmpty else { return .failure(InvalidMigrationSet(problems: problems)) }
         let migration = Migration(version: version, name: name, description: description, steps: steps, file: file,
-                                  checksum: CanonicalForm.checksum(description: description, steps: steps))
+                                  checksum: CanonicalForm.checksum(description: description, steps: steps),
+                                  legacyChecksum: LegacyCanonicalForm.checksum(description: description, steps: steps))
         return .success(migration)
     }
 
@@ -224,33 +225,27 @@ struct MigrationDecoder {
 
     private func decodeDefault(_ value: JSONValue, for column: ColumnDefinition) throws(DecodingFailure) -> ColumnDefault {
         let name = column.name
+        let decoded: ColumnDefault
         switch (column.type, value) {
         case (_, .null):
             guard column.nullable else { throw DecodingFailure("column \"\(name)\" is not nullable, so its default cannot be null") }
-            return .null
+            decoded = .null
         case (.boolean, .bool(let flag)):
-            return .bool(flag)
-        case (.integer, .number), (.bigint, .number):
-            guard value.integerValue != nil else { throw DecodingFailure("column \"\(name)\": the default of an integer column must be a whole number") }
-            return .number(value.integerValue.map(Double.init)!)
-        case (.double, .number(let number)), (.decimal, .number(let number)):
-            return .number(number)
-        case (.string, .string(let text)), (.text, .string(let text)), (.json, .string(let text)):
-            if column.type == .string, let length = column.length, text.count > length {
-                throw DecodingFailure("column \"\(name)\": the default is longer than the column's length \(length)")
-            }
-            return .string(text)
-        case (.date, .string(let text)):
-            guard Self.isDate(text) else { throw DecodingFailure("column \"\(name)\": the default of a date column is written YYYY-MM-DD") }
-            return .string(text)
-        case (.datetime, .string(let text)):
-            guard Self.isDateTime(text) else { throw DecodingFailure("column \"\(name)\": the default of a datetime column is written YYYY-MM-DD HH:MM:SS") }
-            return .string(text)
+            decoded = .bool(flag)
+        case (.integer, .number(let number)), (.bigint, .number(let number)), (.double, .number(let number)), (.decimal, .number(let number)):
+            // The parser refused any number without an exact decimal value.
+            guard let exact = number.decimal else { throw DecodingFailure("column \"\(name)\": the default \(number.text) is out of range") }
+            decoded = .number(exact)
+        case (.string, .string(let text)), (.text, .string(let text)), (.json, .string(let text)),
+             (.date, .string(let text)), (.datetime, .string(let text)):
+            decoded = .string(text)
         case (.blob, _):
             throw DecodingFailure("column \"\(name)\": a blob column takes no default")
         default:
             throw DecodingFailure("column \"\(name)\": a default of \(value.typeName) does not fit type \(column.type.rawValue)")
         }
+        if let problem = ColumnDefaultRules.problem(with: decoded, for: column) { throw DecodingFailure(problem) }
+        return decoded
     }
 
     private func decodeIndex(_ value: JSONValue) throws(DecodingFailure) -> IndexDefinition {
@@ -301,23 +296,6 @@ struct MigrationDecoder {
                 throw DecodingFailure("\"row_exists\" takes {\"sqlite\": query, \"mariadb\": query}")
             }
             return .rowExists(query: DialectSQL(sqlite: sqlite, mariadb: mariadb))
-        }
-    }
-
-    static func isDate(_ text: String) -> Bool {
-        matches(text, pattern: "9999-99-99")
-    }
-
-    static func isDateTime(_ text: String) -> Bool {
-        matches(text, pattern: "9999-99-99 99:99:99")
-    }
-
-    private static func matches(_ text: String, pattern: String) -> Bool {
-        let bytes = Array(text.utf8)
-        let shape = Array(pattern.utf8)
-        guard bytes.count == shape.count else { return false }
-        return zip(bytes, shape).allSatisfy { byte, expected in
-            expected == UInt8(ascii: "9") ? (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) : byte == expected
         }
     }
 }

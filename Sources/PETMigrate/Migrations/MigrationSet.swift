@@ -13,7 +13,11 @@ public struct MigrationSet: Sendable {
     /// Loads and validates every file of the source. Either every file is valid, or the
     /// set is invalid as a whole and nothing may run: running the valid part would apply a
     /// later migration before a broken earlier one is fixed.
-    public static func load(from source: MigrationSource) -> Result<MigrationSet, InvalidMigrationSet> {
+    ///
+    /// `prefix` is the site's table prefix: a table name is checked with it applied against
+    /// MariaDB's 64-character limit, so a migration that cannot exist on this site is
+    /// refused before anything runs, naming the table.
+    public static func load(from source: MigrationSource, prefix: String = "wp_") -> Result<MigrationSet, InvalidMigrationSet> {
         let entries: [MigrationSourceEntry]
         do {
             entries = try source.entries()
@@ -61,8 +65,30 @@ public struct MigrationSet: Sendable {
             case .failure(let invalid): problems.append(contentsOf: invalid.problems)
             }
         }
+        for migration in migrations { problems += prefixedNameProblems(migration, prefix: prefix) }
         guard problems.isEmpty else { return .failure(InvalidMigrationSet(problems: problems)) }
         return .success(MigrationSet(migrations: migrations))
+    }
+
+    /// Table names with the site prefix applied that are longer than MariaDB allows. Done
+    /// per load rather than in the decoder, because the parsed file is cached for every
+    /// prefix a process serves.
+    static func prefixedNameProblems(_ migration: Migration, prefix: String) -> [MigrationProblem] {
+        var problems: [MigrationProblem] = []
+        for (offset, step) in migration.steps.enumerated() {
+            var tables: [String] = step.table.map { [$0] } ?? []
+            if case .sql(_, let condition) = step {
+                switch condition {
+                case .tableExists(let table), .columnExists(let table, _), .indexExists(let table, _): tables.append(table)
+                case .rowExists: break
+                }
+            }
+            for table in tables where prefix.utf8.count + table.utf8.count > Identifier.maximumLength {
+                problems.append(MigrationProblem(.invalidStep, file: migration.file, version: migration.version, step: offset + 1,
+                                                 reason: "table \"\(table)\" with the site prefix \"\(prefix)\" is \"\(prefix)\(table)\", \(prefix.utf8.count + table.utf8.count) characters; MariaDB allows at most \(Identifier.maximumLength). Use a shorter table name"))
+            }
+        }
+        return problems
     }
 
     /// Compares the set with what the registry says was applied, and says what is pending.
@@ -80,7 +106,7 @@ public struct MigrationSet: Sendable {
                                                  reason: "this migration was applied on \(record.appliedAt) but its file is missing; put the file back (migrations are never removed once released)"))
                 continue
             }
-            if migration.checksum != record.checksum {
+            if !migration.matches(registeredChecksum: record.checksum) {
                 problems.append(MigrationProblem(.checksumMismatch, file: migration.file, version: record.version,
                                                  reason: "the file was changed after it was applied (checksum \(record.checksum.prefix(12))… when applied, \(migration.checksum.prefix(12))… now); restore the released content and put the change in a new migration"))
             }

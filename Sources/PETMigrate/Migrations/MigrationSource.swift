@@ -38,11 +38,25 @@ public struct MigrationSourceError: Error, Sendable {
 /// Migrations as `VERSION_NAME.json` files in one directory. Hidden files (`.gitkeep`,
 /// editors' swap files) are ignored; anything else that is not a migration file is an error,
 /// because a misnamed migration that silently never runs is worse than a refusal.
+///
+/// Only regular files inside the directory are read. A FIFO would block `open` and `read`
+/// forever (and with them every activation and status check of the site), a device such as
+/// `/dev/zero` never ends, and a symbolic link out of the folder reads something nobody
+/// reviewed as a migration: each is refused by name before any byte is read. What `stat`
+/// says is not trusted either: the file is opened without blocking and without following a
+/// link, checked again with `fstat` on the open descriptor, and read to at most one byte
+/// more than the limit, so a file that changes under the engine can neither block it nor
+/// make it allocate without bound.
 public struct DirectoryMigrationSource: MigrationSource {
     public let directory: String
+    /// The largest migration file read; a bigger one is refused.
+    public let maximumFileSize: Int
 
-    public init(directory: String) {
+    public static let defaultMaximumFileSize = 16 * 1024 * 1024
+
+    public init(directory: String, maximumFileSize: Int = DirectoryMigrationSource.defaultMaximumFileSize) {
         self.directory = directory
+        self.maximumFileSize = max(0, maximumFileSize)
     }
 
     public var location: String { directory }
@@ -62,38 +76,111 @@ public struct DirectoryMigrationSource: MigrationSource {
             }
             if !name.hasPrefix(".") { names.append(name) }
         }
+        let folder = Self.realPath(directory)
+        let limit = maximumFileSize
         return names.map { name in
             let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
-            var info = stat()
-            guard stat(path, &info) == 0 else {
-                return MigrationSourceEntry(fileName: name) { .failure(MigrationSourceError("the file cannot be read (check its permissions)")) }
-            }
-            // ctime changes on every write, even one that puts mtime back; the inode changes
-            // when an editor or a deploy replaces the file.
-            let fingerprint = [Int(info.st_dev), Int(info.st_ino), Int(info.st_size), info.st_mtim.tv_sec, info.st_mtim.tv_nsec,
-                               info.st_ctim.tv_sec, info.st_ctim.tv_nsec]
-            let isDirectory = (info.st_mode & S_IFMT) == S_IFDIR
-            let size = Int(info.st_size)
-            return MigrationSourceEntry(fileName: name, fingerprint: isDirectory ? nil : fingerprint) {
-                isDirectory ? .failure(MigrationSourceError("it is a directory, not a migration file")) : Self.read(path, size: size)
+            switch Self.inspect(path, folder: folder) {
+            case .failure(let error):
+                return MigrationSourceEntry(fileName: name) { .failure(error) }
+            case .success(let file):
+                return MigrationSourceEntry(fileName: name, fingerprint: file.fingerprint) {
+                    Self.readBounded(file.path, limit: limit)
+                }
             }
         }
     }
 
-    private static func read(_ path: String, size: Int) -> Result<[UInt8], MigrationSourceError> {
-        guard size <= 16 * 1024 * 1024 else { return .failure(MigrationSourceError("the file is larger than 16 MiB")) }
-        guard let file = fopen(path, "rb") else { return .failure(MigrationSourceError("the file cannot be read (check its permissions)")) }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = fread(&buffer, 1, buffer.count, file)
-            if count > 0 { bytes.append(contentsOf: buffer[0..<count]) }
-            if count < buffer.count {
-                if ferror(file) != 0 { return .failure(MigrationSourceError("the file could not be read completely")) }
-                break
+    /// A migration file that `lstat`/`stat` say may be read: its path to open (a link inside
+    /// the folder resolved) and its fingerprint.
+    private struct RegularFile {
+        var path: String
+        var fingerprint: [Int]
+    }
+
+    /// Decides from the directory entry alone whether it may be read, so that a FIFO or a
+    /// device is refused without ever being opened.
+    private static func inspect(_ path: String, folder: String?) -> Result<RegularFile, MigrationSourceError> {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return .failure(MigrationSourceError("the file cannot be read (check its permissions)")) }
+        var target = path
+        if (info.st_mode & S_IFMT) == S_IFLNK {
+            guard let folder, let resolved = realPath(path) else {
+                return .failure(MigrationSourceError("it is a symbolic link whose target does not exist or cannot be reached"))
             }
+            guard resolved.hasPrefix(folder.hasSuffix("/") ? folder : folder + "/") else {
+                return .failure(MigrationSourceError("it is a symbolic link to \(resolved), outside the migrations folder; only files inside the folder are read"))
+            }
+            guard stat(resolved, &info) == 0 else { return .failure(MigrationSourceError("the file cannot be read (check its permissions)")) }
+            target = resolved
+        }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR: return .failure(MigrationSourceError("it is a directory, not a migration file"))
+        default: return .failure(MigrationSourceError("it is \(kindName(info.st_mode)), not a regular file; a migration must be a regular file"))
+        }
+        // ctime changes on every write, even one that puts mtime back; the inode changes
+        // when an editor or a deploy replaces the file. Device and inode numbers are
+        // unsigned and may use every bit: they are kept as bit patterns, never converted.
+        let fingerprint = [Int(truncatingIfNeeded: info.st_dev), Int(truncatingIfNeeded: info.st_ino), Int(truncatingIfNeeded: info.st_size),
+                           Int(truncatingIfNeeded: info.st_mtim.tv_sec), Int(truncatingIfNeeded: info.st_mtim.tv_nsec),
+                           Int(truncatingIfNeeded: info.st_ctim.tv_sec), Int(truncatingIfNeeded: info.st_ctim.tv_nsec)]
+        return .success(RegularFile(path: target, fingerprint: fingerprint))
+    }
+
+    private static func kindName(_ mode: mode_t) -> String {
+        switch mode & S_IFMT {
+        case S_IFIFO: return "a FIFO (named pipe)"
+        case S_IFCHR: return "a character device"
+        case S_IFBLK: return "a block device"
+        case S_IFSOCK: return "a socket"
+        case S_IFLNK: return "a symbolic link"
+        default: return "a special file"
+        }
+    }
+
+    private static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    /// Reads at most `limit` bytes; one byte more means the file is too large, whatever
+    /// `stat` said before. `O_NONBLOCK` keeps a FIFO swapped in after the check from
+    /// blocking `open`; `O_NOFOLLOW` refuses a link swapped in; `fstat` on the descriptor
+    /// checks what was actually opened.
+    static func readBounded(_ path: String, limit: Int) -> Result<[UInt8], MigrationSourceError> {
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            if errno == ELOOP { return .failure(MigrationSourceError("it was replaced by a symbolic link while being read")) }
+            return .failure(MigrationSourceError("the file cannot be read (check its permissions)"))
+        }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { return .failure(MigrationSourceError("the file cannot be read (check its permissions)")) }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            return .failure(MigrationSourceError("it is \(kindName(info.st_mode)), not a regular file; a migration must be a regular file"))
+        }
+        var bytes: [UInt8] = []
+        let chunk = 65536
+        var buffer = [UInt8](repeating: 0, count: chunk)
+        while bytes.count <= limit {
+            let wanted = min(chunk, limit + 1 - bytes.count)
+            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, wanted) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                return .failure(MigrationSourceError("the file could not be read completely"))
+            }
+            if count == 0 { break }
+            bytes.append(contentsOf: buffer[0..<count])
+        }
+        guard bytes.count <= limit else {
+            return .failure(MigrationSourceError("the file is larger than \(sizeText(limit)); a migration file is never that big"))
         }
         return .success(bytes)
+    }
+
+    private static func sizeText(_ bytes: Int) -> String {
+        bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0 ? "\(bytes / (1024 * 1024)) MiB" : "\(bytes) bytes"
     }
 }

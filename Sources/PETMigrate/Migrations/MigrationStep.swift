@@ -13,11 +13,15 @@ public enum PortableType: String, CaseIterable, Sendable {
     }
 }
 
-/// A literal default value of a column.
+/// A literal default value of a column, as the migration wrote it.
 public enum ColumnDefault: Equatable, Sendable {
     case string(String)
-    case number(Double)
+    /// Every digit kept: `decimal(30,20)` tells `1` from `1.00000000000000000001`.
+    case number(DecimalNumber)
     case bool(Bool)
+    /// Written explicitly as `"default": null` (on a nullable column). It means what no
+    /// default means; it is kept only so that the legacy checksum of files released before
+    /// 0.2 can still be computed (see `LegacyCanonicalForm`).
     case null
 }
 
@@ -33,6 +37,13 @@ public struct ColumnDefinition: Equatable, Sendable {
     public var nullable: Bool
     public var defaultValue: ColumnDefault?
     public var autoIncrement: Bool
+
+    /// The default that changes the column's meaning: an explicit null on a nullable column
+    /// is what every nullable column has anyway, so it is no default at all. The DDL and
+    /// the checksum use this, so writing `"default": null` or leaving it out is the same.
+    public var effectiveDefault: ColumnDefault? {
+        defaultValue == .null && nullable ? nil : defaultValue
+    }
 
     public init(name: String, type: PortableType, length: Int? = nil, precision: Int? = nil, scale: Int? = nil,
                 nullable: Bool = false, defaultValue: ColumnDefault? = nil, autoIncrement: Bool = false) {
