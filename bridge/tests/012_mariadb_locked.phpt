@@ -27,14 +27,17 @@ register_shutdown_function(static function () use ($db, $prefix) {
     }
 });
 
-/* The engine's migration lock: GET_LOCK('pet_migrate:' and 48 hex digits of the SHA-256 of
- * "mariadb:<byte length of database>:<database><prefix>")
- * (Sources/PETMigrate: Configuration.lockKey, MariaDBDriver.lockName). */
-$lock = 'pet_migrate:' . substr(hash('sha256', 'mariadb:' . strlen($env['database']) . ':' . $env['database'] . $prefix), 0, 48);
-$statement = $db->prepare('SELECT GET_LOCK(?, 0)');
-$statement->bind_param('s', $lock);
-$statement->execute();
-var_dump($statement->get_result()->fetch_row()[0]);
+/* The engine's migration lock is a row of {prefix}pet_migration_lock with an owner and a
+ * lease (Sources/PETMigrate/Database/MariaDBLeaseLock.swift). This session takes it as the
+ * engine would: its own server and connection id, a lease a minute long. A live holder on
+ * the same server keeps it, however long the others wait. */
+$lockTable = "`{$prefix}pet_migration_lock`";
+$db->query("CREATE TABLE $lockTable (name VARCHAR(32) NOT NULL PRIMARY KEY, owner VARCHAR(191) NULL,
+    client VARCHAR(191) NULL, server VARCHAR(191) NULL, connection_id BIGINT NULL, acquired_at DATETIME(6) NULL,
+    lease_until DATETIME(6) NULL) ENGINE=InnoDB");
+$db->query("INSERT INTO $lockTable VALUES ('migrations', 'phpt-holder', 'phpt', CONCAT(@@hostname, ':', @@port),
+    CONNECTION_ID(), UTC_TIMESTAMP(6), UTC_TIMESTAMP(6) + INTERVAL 60 SECOND)");
+var_dump($db->affected_rows);
 
 $start = hrtime(true);
 $report = pet_migrate_activate($config);
@@ -51,11 +54,8 @@ var_dump($elapsed < 0.5);
 var_dump($db->query("SELECT count(*) FROM information_schema.tables WHERE table_schema = DATABASE()
     AND table_name = '{$prefix}pet_projects'")->fetch_row()[0]);
 
-$statement = $db->prepare('SELECT RELEASE_LOCK(?)');
-$statement->bind_param('s', $lock);
-$statement->execute();
-var_dump($statement->get_result()->fetch_row()[0]);
-$statement->close();
+$db->query("UPDATE $lockTable SET owner = NULL, lease_until = NULL WHERE name = 'migrations'");
+var_dump($db->affected_rows);
 echo 'activate after the lock is gone: ', pet_summary(pet_migrate_activate($config)), "\n";
 ?>
 --EXPECT--
