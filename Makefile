@@ -2,6 +2,9 @@
 #   make run    install what is missing, build, migrate a local SQLite database with the
 #               plugin's migrations and print its status
 #   make test   install what is missing, build everything and run every test suite
+#   make package   the Debian package dist/pet-migrate_VERSION_ARCH.deb (engine, PHP extension, CLI)
+#   make dist      the plugin as WordPress's "Upload Plugin" takes it: dist/pet-VERSION.zip
+#   make install PREFIX=/usr/local [DESTDIR=…]   the same files for a machine without the package
 SHELL := /bin/bash
 REPO := $(CURDIR)
 SWIFT_RELEASE := swift build -c release -Xswiftc -static-stdlib
@@ -9,8 +12,10 @@ LIB := .build/release/libpet_migrate.so
 CLI := .build/release/pet-migrate
 EXTENSION := bridge/modules/pet_migrate.so
 RUN_DATABASE ?= pet.db
+PREFIX ?= /usr/local
+DESTDIR ?=
 
-.PHONY: all deps test-deps lib cli extension run test test-swift test-bridge test-wordpress mariadb cluster benchmark clean
+.PHONY: all deps test-deps lib cli extension run test test-swift test-bridge test-wordpress test-server mariadb cluster benchmark package dist install clean
 
 all: lib cli extension
 
@@ -42,7 +47,7 @@ cluster:
 
 test: test-deps all mariadb cluster
 	@eval "$$(scripts/mariadb-test-server.sh env)" && eval "$$(scripts/galera-test-cluster.sh env)" && \
-	  $(MAKE) --no-print-directory test-swift test-bridge test-wordpress
+	  $(MAKE) --no-print-directory test-swift test-bridge test-wordpress test-server
 
 test-swift:
 	swift build --build-tests
@@ -54,12 +59,29 @@ test-bridge:
 test-wordpress:
 	scripts/test-wordpress.sh
 
+# The package and the zip on the real stack: installs the .deb on this machine (root or sudo),
+# serves WordPress with nginx and php-fpm, removes the package again at the end.
+test-server: package dist
+	scripts/test-server.sh
+
+package: lib cli
+	scripts/build-package.sh
+
+dist:
+	scripts/build-dist.sh
+
+# Engine in $(PREFIX)/lib, pet-migrate in $(PREFIX)/bin, header, man page, docs; the PHP extension
+# in PHP's extension directory (PHP_EXTENSION_DIR=… to choose another) and its ini in
+# $(PREFIX)/share/pet-migrate/pet_migrate.ini, to link into PHP's conf.d (README: Install on a server).
+install: lib cli
+	DESTDIR="$(DESTDIR)" PREFIX="$(PREFIX)" scripts/install-tree.sh
+
 # Figures, not pass/fail: the hot path against a baseline measured in the same run.
 benchmark: extension mariadb
-	@eval "$$(scripts/mariadb-test-server.sh env)" && php -d extension=$(REPO)/$(EXTENSION) Tests/Benchmarks/hot_path.php
+	@eval "$$(scripts/mariadb-test-server.sh env)" && php_ini=$$(scripts/php-ini-isolate.sh) && eval "$$php_ini" && php -d extension=$(REPO)/$(EXTENSION) Tests/Benchmarks/hot_path.php
 
 clean:
-	rm -rf .build
+	rm -rf .build dist
 	-[ -f bridge/Makefile ] && $(MAKE) -C bridge distclean
 	-cd bridge && phpize --clean >/dev/null 2>&1; rm -f .configured build.log
 	-$(MAKE) -C Tests/CABI clean
