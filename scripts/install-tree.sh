@@ -82,7 +82,14 @@ gzip -9n <"$REPO/packaging/pet-migrate.1" >"$DESTDIR$MANDIR/man1/pet-migrate.1.g
 chmod 0644 "$DESTDIR$MANDIR/man1/pet-migrate.1.gz"
 install -m 0644 "$REPO/README.md" "$DESTDIR$DOCDIR/README.md"
 install -m 0644 "$REPO/php/MIGRATIONS.md" "$DESTDIR$DOCDIR/MIGRATIONS.md"
-install -m 0644 "$REPO/packaging/pet_migrate.ini" "$DESTDIR$PHP_INI_FILE"
+# `extension=pet_migrate.so` finds the module in PHP's extension directory; anywhere else the ini
+# names it by its absolute path.
+if [ "$PHP_EXTENSION_DIR" = "$("$PHP_CONFIG" --extension-dir)" ]; then
+  install -m 0644 "$REPO/packaging/pet_migrate.ini" "$DESTDIR$PHP_INI_FILE"
+else
+  sed "s|^extension=pet_migrate.so$|extension=$PHP_EXTENSION_DIR/pet_migrate.so|" "$REPO/packaging/pet_migrate.ini" >"$DESTDIR$PHP_INI_FILE"
+  chmod 0644 "$DESTDIR$PHP_INI_FILE"
+fi
 version=$("$BUILD/pet-migrate" --version)
 cat >"$DESTDIR$PKGCONFIGDIR/pet-migrate.pc" <<EOF
 libdir=$LIBDIR
