@@ -28,11 +28,31 @@ fi
 # The suite decides where FPM finds its ini files; an inherited scan directory would hide the package's.
 unset PHP_INI_SCAN_DIR
 
+# Sites and the servers' files live here; the trap below finds the servers' PID files in it.
+own_workdir=""
+if [ -z "${PET_WP_WORKDIR:-}" ]; then
+  PET_WP_WORKDIR=$(mktemp -d /tmp/pet-server-tests-XXXXXX)
+  own_workdir=1
+fi
+export PET_WP_WORKDIR
+
 cleanup() {
-  # Whatever happened: the package off the machine (PHP's configuration as before).
+  # Whatever happened: no php-fpm or nginx of this run left running (only the PIDs this run
+  # wrote), and the package off the machine (PHP's configuration as before).
+  for pidfile in "$PET_WP_WORKDIR"/stack-*/fpm/php-fpm.pid "$PET_WP_WORKDIR"/stack-*/nginx/nginx.pid; do
+    [ -f "$pidfile" ] || continue
+    pid=$(cat "$pidfile" 2>/dev/null || true)
+    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+      echo "test-server: stopping $(basename "$pidfile" .pid) ($pid) left running" >&2
+      kill -TERM "$pid" 2>/dev/null || true
+    fi
+  done
   if dpkg-query -W -f='${Status}' pet-migrate 2>/dev/null | grep -qv "not-installed"; then
     echo "test-server: purging the pet-migrate package left behind" >&2
     $sudo env DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq -o DPkg::Lock::Timeout=120 pet-migrate >/dev/null || true
+  fi
+  if [ -n "$own_workdir" ] && [ "${PET_WP_KEEP:-0}" != 1 ] && [ "${PET_WP_KEEP_FAILED:-0}" != 1 ]; then
+    rm -rf "$PET_WP_WORKDIR"
   fi
 }
 trap cleanup EXIT

@@ -12,7 +12,8 @@ import sys
 import runner
 import test_server
 
-# test_server borrows helpers from the other suites' modules; run only its own tests.
+# test_server borrows helpers from the other suites' modules (importing them registers their
+# tests): run only its own.
 runner.TESTS[:] = [t for t in runner.TESTS if t.__module__ == test_server.__name__]
 
 if __name__ == '__main__':

@@ -19,6 +19,7 @@ import zipfile
 
 import harness
 import server_stack as stack
+import test_browser
 from runner import test
 from test_plugin import BROKEN, BROKEN_FIXTURE, BUNDLED, OWNER, OWNER_FIXTURE, UPGRADE, UPGRADE_FIXTURE
 
@@ -265,7 +266,6 @@ def is_pet_503(response):
 
 def upload_and_activate_in_browser(ctx, site, zip_path):
     """wp-admin → Plugins → Add New → Upload Plugin → Install Now → Activate Plugin."""
-    import test_browser
     from selenium.webdriver.common.by import By
     driver = test_browser.browser()
     try:
