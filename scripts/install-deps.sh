@@ -13,7 +13,7 @@ if [ "${1:-}" = "--test" ]; then
   packages+=(galera-4 rsync bc)
   # The server suite (scripts/test-server.sh): make package (dpkg-dev), make dist (zip), lintian,
   # and WordPress served by Debian's nginx and php-fpm.
-  packages+=(dpkg-dev zip unzip lintian nginx php-fpm)
+  packages+=(dpkg-dev zip unzip lintian man-db nginx php-fpm)
   # The WordPress suite's own list (WordPress, headless Chromium, selenium, gettext).
   mapfile -t wordpress < <(grep -v '^#' "$(dirname "$0")/install-deps-wordpress.txt" | grep .)
   packages+=("${wordpress[@]}")
