@@ -61,8 +61,13 @@ echo "install-tree: building the PHP extension for $LIBDIR"
 (
   cd "$work"
   run "$PHPIZE"
+  # Debian's hardening flags where dpkg-buildflags exists (fortify, stack protector, RELRO, BIND_NOW).
+  export DEB_BUILD_MAINT_OPTIONS=hardening=+all
+  cflags=$(dpkg-buildflags --get CFLAGS 2>/dev/null || echo "-O2 -g")
+  cppflags=$(dpkg-buildflags --get CPPFLAGS 2>/dev/null || true)
+  ldflags=$(dpkg-buildflags --get LDFLAGS 2>/dev/null || true)
   run ./configure --with-php-config="$(command -v "$PHP_CONFIG")" --with-pet-migrate="$REPO" \
-    PET_MIGRATE_LIBDIR="$LIBDIR" LDFLAGS="-L$BUILD"
+    PET_MIGRATE_LIBDIR="$LIBDIR" CFLAGS="$cflags" CPPFLAGS="$cppflags" LDFLAGS="$ldflags -L$BUILD"
   run make -j"$(nproc)"
 )
 module=$work/modules/pet_migrate.so
