@@ -87,6 +87,9 @@ gzip -9n <"$REPO/packaging/pet-migrate.1" >"$DESTDIR$MANDIR/man1/pet-migrate.1.g
 chmod 0644 "$DESTDIR$MANDIR/man1/pet-migrate.1.gz"
 install -m 0644 "$REPO/README.md" "$DESTDIR$DOCDIR/README.md"
 install -m 0644 "$REPO/php/MIGRATIONS.md" "$DESTDIR$DOCDIR/MIGRATIONS.md"
+for note in "$REPO"/docs/*.md; do
+  if [ -e "$note" ]; then install -m 0644 "$note" "$DESTDIR$DOCDIR/$(basename "$note")"; fi
+done
 # `extension=pet_migrate.so` finds the module in PHP's extension directory; anywhere else the ini
 # names it by its absolute path.
 if [ "$PHP_EXTENSION_DIR" = "$("$PHP_CONFIG" --extension-dir)" ]; then

@@ -78,6 +78,8 @@ def test_debian_package_contents_and_lintian(ctx):
                 '/usr/lib/%s/pkgconfig/pet-migrate.pc' % multiarch(), '/usr/share/doc/pet-migrate/MIGRATIONS.md',
                 '/usr/share/doc/pet-migrate/README.md', '/usr/share/doc/pet-migrate/changelog.gz',
                 '/usr/share/doc/pet-migrate/copyright', '/usr/share/man/man1/pet-migrate.1.gz']
+    expected += ['/usr/share/doc/pet-migrate/' + os.path.basename(note)
+                 for note in glob.glob(os.path.join(harness.REPO, 'docs', '*.md'))]  # design notes for operators
     ctx.equal(sorted(files), sorted(expected), 'the package holds exactly these files')
     ctx.figure('package file list (%s, %d KB):' % (os.path.basename(deb), os.path.getsize(deb) // 1024))
     listing = subprocess.run(['dpkg-deb', '--contents', deb], capture_output=True, text=True, check=True).stdout
