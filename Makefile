@@ -4,6 +4,9 @@
 #   make test   install what is missing, build everything and run every test suite, then
 #               fuzz each libFuzzer target briefly (FUZZ_SECONDS each, default 30)
 #   make fuzz   only the fuzzing: FUZZ_SECONDS per target (see Tests/Fuzz/README.md)
+#   make package   the Debian package dist/pet-migrate_VERSION_ARCH.deb (engine, PHP extension, CLI)
+#   make dist      the plugin as WordPress's "Upload Plugin" takes it: dist/pet-VERSION.zip
+#   make install PREFIX=/usr/local [DESTDIR=…]   the same files for a machine without the package
 SHELL := /bin/bash
 REPO := $(CURDIR)
 SWIFT_RELEASE := swift build -c release -Xswiftc -static-stdlib
@@ -12,8 +15,10 @@ CLI := .build/release/pet-migrate
 EXTENSION := bridge/modules/pet_migrate.so
 RUN_DATABASE ?= pet.db
 FUZZ_SECONDS ?= 30
+PREFIX ?= /usr/local
+DESTDIR ?=
 
-.PHONY: all deps test-deps lib cli extension run test test-swift test-bridge test-wordpress fuzz mariadb cluster benchmark clean
+.PHONY: all deps test-deps lib cli extension run test test-swift test-bridge test-wordpress test-server fuzz mariadb cluster benchmark package dist install clean
 
 all: lib cli extension
 
@@ -45,7 +50,7 @@ cluster:
 
 test: test-deps all mariadb cluster
 	@eval "$$(scripts/mariadb-test-server.sh env)" && eval "$$(scripts/galera-test-cluster.sh env)" && \
-	  $(MAKE) --no-print-directory test-swift test-bridge test-wordpress fuzz
+	  $(MAKE) --no-print-directory test-swift test-bridge test-wordpress test-server fuzz
 
 test-swift:
 	swift build --build-tests
@@ -61,12 +66,29 @@ test-wordpress:
 fuzz:
 	scripts/fuzz.sh $(FUZZ_SECONDS)
 
+# The package and the zip on the real stack: installs the .deb on this machine (root or sudo),
+# serves WordPress with nginx and php-fpm, removes the package again at the end.
+test-server: package dist
+	scripts/test-server.sh
+
+package: lib cli
+	scripts/build-package.sh
+
+dist:
+	scripts/build-dist.sh
+
+# Engine in $(PREFIX)/lib, pet-migrate in $(PREFIX)/bin, header, man page, docs; the PHP extension
+# in PHP's extension directory (PHP_EXTENSION_DIR=… to choose another) and its ini in
+# $(PREFIX)/share/pet-migrate/pet_migrate.ini, to link into PHP's conf.d (README: Install on a server).
+install: lib cli
+	DESTDIR="$(DESTDIR)" PREFIX="$(PREFIX)" scripts/install-tree.sh
+
 # Figures, not pass/fail: the hot path against a baseline measured in the same run.
 benchmark: extension mariadb
-	@eval "$$(scripts/mariadb-test-server.sh env)" && php -d extension=$(REPO)/$(EXTENSION) Tests/Benchmarks/hot_path.php
+	@eval "$$(scripts/mariadb-test-server.sh env)" && php_ini=$$(scripts/php-ini-isolate.sh) && eval "$$php_ini" && php -d extension=$(REPO)/$(EXTENSION) Tests/Benchmarks/hot_path.php
 
 clean:
-	rm -rf .build .build-fuzz
+	rm -rf .build .build-fuzz dist
 	-[ -f bridge/Makefile ] && $(MAKE) -C bridge distclean
 	-cd bridge && phpize --clean >/dev/null 2>&1; rm -f .configured build.log
 	-$(MAKE) -C Tests/CABI clean

@@ -2,7 +2,7 @@
 # Installs the Debian packages PET Migrate needs to build and test, if any is missing.
 #   scripts/install-deps.sh          build and run (engine, CLI, PHP extension)
 #   scripts/install-deps.sh --test   also what the test suites need (MariaDB server,
-#                                    WordPress, headless Chromium)
+#                                    WordPress, headless Chromium, nginx, php-fpm, lintian)
 # The Swift toolchain itself is expected at /opt/swift or on PATH.
 set -euo pipefail
 
@@ -11,6 +11,9 @@ if [ "${1:-}" = "--test" ]; then
   packages+=(mariadb-server mariadb-client valgrind)
   # The distributed-setup tests: a Galera cluster (rsync carries a joining node's snapshot).
   packages+=(galera-4 rsync bc)
+  # The server suite (scripts/test-server.sh): make package (dpkg-dev), make dist (zip), lintian,
+  # and WordPress served by Debian's nginx and php-fpm.
+  packages+=(dpkg-dev zip unzip lintian man-db nginx php-fpm)
   # The WordPress suite's own list (WordPress, headless Chromium, selenium, gettext).
   mapfile -t wordpress < <(grep -v '^#' "$(dirname "$0")/install-deps-wordpress.txt" | grep .)
   packages+=("${wordpress[@]}")

@@ -8,6 +8,9 @@ set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export PET_MIGRATE_LIBDIR=${PET_MIGRATE_LIBDIR:-$REPO/.build/release}
+# The extension under test is the one just built, even where the pet-migrate package is installed.
+php_ini=$("$REPO/scripts/php-ini-isolate.sh")
+eval "$php_ini"
 status=0
 
 echo "== C ABI test (Tests/CABI)"

@@ -19,5 +19,8 @@ if [ -z "${PET_TEST_MARIADB_HOST:-}" ]; then
   echo "PET_TEST_MARIADB_* not set: run scripts/mariadb-test-server.sh start && eval \"\$(scripts/mariadb-test-server.sh env)\"" >&2
   exit 2
 fi
+# The extension under test is the one just built, even where the pet-migrate package is installed.
+php_ini=$(scripts/php-ini-isolate.sh)
+eval "$php_ini"
 # Debian's selenium lives in the system Python, not in any other python3 on PATH.
 exec /usr/bin/python3 Tests/WordPress/run_tests.py "$@"

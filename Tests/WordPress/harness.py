@@ -106,7 +106,7 @@ class MariaDB:
 
 # Tables whose rows legitimately change when a migration fails: the engine's own bookkeeping
 # records the failure there (that is how the notice knows what happened).
-BOOKKEEPING_SUFFIXES = ('pet_migration_state', 'pet_migration_events', 'pet_migration_journal')
+BOOKKEEPING_SUFFIXES = ('pet_migration_state', 'pet_migration_events', 'pet_migration_journal', 'pet_migration_lock')
 # Options WordPress or the plugin's state mirror change on any request; everything else must match.
 VOLATILE_OPTIONS = re.compile(r'^_(site_)?transient_|^(cron|recently_activated|pet_migrate_state|pet_migrate_code|'
                               r'rewrite_rules|can_compress_scripts)$')
