@@ -23,7 +23,7 @@ public struct FuzzTarget: Sendable {
 
 public enum FuzzTargets {
     /// Every target, in the order `scripts/fuzz.sh` runs them.
-    public static let all: [FuzzTarget] = [loader, configuration]
+    public static let all: [FuzzTarget] = [loader, configuration, judge]
 
     public static func named(_ name: String) -> FuzzTarget? {
         all.first { $0.name == name }

@@ -11,8 +11,8 @@ import Synchronization
 ///   set builds is refused too, so raw SQL on SQLite can use only the set's own tables.
 /// Then, on both: data statements write only what the set owns (`SchemaOwnership`), and a
 /// schema step's `applied_if` names an object that its own statements create.
-enum MigrationSetJudge {
-    static func problems(in set: MigrationSet, prefix: String) -> [MigrationProblem] {
+public enum MigrationSetJudge {
+    public static func problems(in set: MigrationSet, prefix: String) -> [MigrationProblem] {
         guard set.migrations.contains(where: { $0.steps.contains { if case .sql = $0 { return true } else { return false } } }) else {
             return []
         }

@@ -1,0 +1,1 @@
+CREATE TABLE {prefix}pet_m (id INT PRIMARY KEY); CREATE INDEX i ON {prefix}pet_m (id)

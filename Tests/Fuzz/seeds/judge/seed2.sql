@@ -1,0 +1,1 @@
+INSERT INTO {prefix}pet_t (id) VALUES (1); UPDATE {prefix}pet_t SET id = 2

@@ -1,0 +1,1 @@
+/*M!*/ DROP TABLE {prefix}pet_t

@@ -1,0 +1,1 @@
+CREATE TRIGGER {prefix}t AFTER INSERT ON {prefix}pet_t BEGIN SELECT 'x\'; DELETE FROM {prefix}pet_t; END

@@ -1,0 +1,1 @@
+WITH c AS (SELECT #x) DELETE FROM {prefix}pet_t

@@ -1,0 +1,2 @@
+INSERT INTO {prefix}pet_t (id) VALUES (5 --1
+)

@@ -1,0 +1,1 @@
+CREATE TABLE `{prefix}pet_m` (`a``b` INT PRIMARY KEY) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COMMENT 'x'
