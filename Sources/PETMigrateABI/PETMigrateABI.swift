@@ -29,6 +29,18 @@ public func pet_migrate_lint(_ config: UnsafePointer<CChar>?, _ report: UnsafeMu
     respond(report) { try MigrationEngine(configuration: parse(config, needsDatabase: false)).lint() }
 }
 
+@_cdecl("pet_migrate_files")
+public func pet_migrate_files(_ config: UnsafePointer<CChar>?, _ report: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+    let json: JSONValue
+    do {
+        json = MigrationFileListing.make(try parse(config, needsDatabase: false)).json
+    } catch {
+        json = Report(result: .config, message: error.reason).json
+    }
+    report?.pointee = strdup(JSONWriter.serialize(json))
+    return Int32(json["result"]?.integerValue ?? Int(ResultCode.config.rawValue))
+}
+
 @_cdecl("pet_migrate_free")
 public func pet_migrate_free(_ string: UnsafeMutablePointer<CChar>?) {
     free(string)

@@ -1,0 +1,135 @@
+import PETMigrate
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What `pet_migrate_files` reports: the migration files the engine would read, named by the
+/// engine's own rule, each with the fingerprint the engine itself uses to tell whether a file
+/// changed, and one fingerprint of the whole listing.
+///
+/// A host (the WordPress plugin) calls this on ordinary requests to notice a deployment, so it
+/// must stay cheap: it lists the directory and stats each entry (through the engine's own
+/// `DirectoryMigrationSource`), and never opens, reads or parses a file.
+struct MigrationFileListing {
+    struct File {
+        var fileName: String
+        var version: String?
+        var name: String?
+        var fingerprint: [Int]?
+    }
+
+    var result: ResultCode
+    var message: String
+    var files: [File] = []
+    var problems: [(kind: String, file: String?, version: String?, reason: String)] = []
+
+    static func make(_ configuration: EngineConfiguration) -> MigrationFileListing {
+        let source = DirectoryMigrationSource(directory: configuration.migrationsDirectory)
+        let entries: [MigrationSourceEntry]
+        do {
+            entries = try source.entries()
+        } catch {
+            return MigrationFileListing(result: .config, message: error.reason, problems: [(kind: "unreadable", file: nil, version: nil, reason: error.reason)])
+        }
+        var listing = MigrationFileListing(result: .ok, message: "")
+        var fileByVersion: [String: String] = [:]
+        for entry in entries.sorted(by: { $0.fileName < $1.fileName }) {
+            let parsed = MigrationFileName(entry.fileName)
+            listing.files.append(File(fileName: entry.fileName, version: parsed?.version, name: parsed?.name, fingerprint: entry.fingerprint))
+            guard let parsed else {
+                listing.problems.append((kind: "file_name", file: entry.fileName, version: nil,
+                                         reason: "the name does not follow the rule of migration files: YYYY_MM_DD_NNNN_name.json with a lowercase snake_case name"))
+                continue
+            }
+            if entry.fingerprint == nil {
+                listing.problems.append((kind: "unreadable", file: entry.fileName, version: parsed.version, reason: "it is not a regular file"))
+            }
+            if let other = fileByVersion[parsed.version] {
+                listing.problems.append((kind: "duplicate_version", file: entry.fileName, version: parsed.version,
+                                         reason: "version \(parsed.version) is also used by \(other)"))
+            }
+            fileByVersion[parsed.version] = entry.fileName
+        }
+        if listing.problems.isEmpty {
+            listing.message = "\(listing.files.count) migration file(s) in \(configuration.migrationsDirectory)"
+        } else {
+            listing.result = .invalid
+            listing.message = "\(listing.problems.count) file(s) in \(configuration.migrationsDirectory) cannot be migrations"
+        }
+        return listing
+    }
+
+    /// The newest change to any listed file (modification or status change, whichever is
+    /// later), in nanoseconds since the epoch, or nil when nothing is listed.
+    var newestChangeNanoseconds: Int? {
+        files.compactMap { file -> Int? in
+            guard let f = file.fingerprint, f.count >= 7 else { return nil }
+            let modified = f[3].multipliedReportingOverflow(by: 1_000_000_000)
+            let changed = f[5].multipliedReportingOverflow(by: 1_000_000_000)
+            guard !modified.overflow, !changed.overflow else { return nil }
+            return max(modified.partialValue &+ f[4], changed.partialValue &+ f[6])
+        }.max()
+    }
+
+    /// One fingerprint of the whole listing (FNV-1a, 64 bits): it changes when a file is added,
+    /// removed, renamed, replaced or written, whatever the file system's clock resolution.
+    var fingerprint: String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        func mix(_ text: String) {
+            for byte in text.utf8 {
+                hash ^= UInt64(byte)
+                hash = hash &* 0x0000_0100_0000_01b3
+            }
+        }
+        for file in files {
+            mix(file.fileName)
+            mix("\u{0}")
+            mix(Self.text(file.fingerprint))
+            mix("\n")
+        }
+        let hex = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+
+    private static func text(_ fingerprint: [Int]?) -> String {
+        fingerprint.map { $0.map(String.init).joined(separator: ":") } ?? "-"
+    }
+
+    var json: JSONValue {
+        let newestVersion = files.compactMap(\.version).max()
+        let newest = newestChangeNanoseconds
+        return [
+            "result": .number(Double(result.rawValue)),
+            "result_name": .string(result.name),
+            "message": .string(message),
+            "files": .array(files.map { file in
+                ["file": .string(file.fileName), "version": .optional(file.version), "name": .optional(file.name),
+                 "fingerprint": .string(Self.text(file.fingerprint))]
+            }),
+            "problems": .array(problems.map { problem in
+                ["kind": .string(problem.kind), "file": .optional(problem.file), "version": .optional(problem.version),
+                 "step": .null, "reason": .string(problem.reason)]
+            }),
+            "newest_version": .optional(newestVersion),
+            "fingerprint": .string(fingerprint),
+            // Seconds as decimal text keep the nanoseconds a JSON number (a double) would round away.
+            "newest_change": newest.map { .string(Self.seconds($0)) } ?? .null,
+            "listed_at": .string(Self.seconds(Self.now())),
+            "engine_version": .string(PETMigrateVersion.string),
+        ]
+    }
+
+    private static func seconds(_ value: Int) -> String {
+        let nanoseconds = max(0, value) // a file dated before 1970 counts as old, never as recent
+        let fraction = String(nanoseconds % 1_000_000_000)
+        return "\(nanoseconds / 1_000_000_000).\(String(repeating: "0", count: 9 - fraction.count))\(fraction)"
+    }
+
+    private static func now() -> Int {
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        return time.tv_sec * 1_000_000_000 + time.tv_nsec
+    }
+}
