@@ -1,4 +1,5 @@
 import PETMigrate
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -18,12 +19,27 @@ struct MigrationFileListing {
         var version: String?
         var name: String?
         var fingerprint: [Int]?
+        /// The fingerprint as reported (and hashed): computed once.
+        var fingerprintText: String
     }
 
     var result: ResultCode
     var message: String
     var files: [File] = []
     var problems: [(kind: String, file: String?, version: String?, reason: String)] = []
+
+    /// The last configuration text this process parsed, and its result. A host asks on every
+    /// request with the same text (a PHP worker serves many requests), and parsing JSON costs
+    /// more than listing a directory; the parse is pure, so its answer can be kept.
+    private static let lastConfiguration = Mutex<(text: String, configuration: EngineConfiguration)?>(nil)
+
+    static func configuration(_ config: UnsafePointer<CChar>?) throws(ConfigurationError) -> EngineConfiguration {
+        guard let config, let text = String(validatingCString: config) else { return try parse(config, needsDatabase: false) }
+        if let cached = lastConfiguration.withLock({ $0 }), cached.text == text { return cached.configuration }
+        let configuration = try parse(config, needsDatabase: false)
+        lastConfiguration.withLock { $0 = (text: text, configuration: configuration) }
+        return configuration
+    }
 
     static func make(_ configuration: EngineConfiguration) -> MigrationFileListing {
         let source = DirectoryMigrationSource(directory: configuration.migrationsDirectory)
@@ -37,7 +53,8 @@ struct MigrationFileListing {
         var fileByVersion: [String: String] = [:]
         for entry in entries.sorted(by: { $0.fileName < $1.fileName }) {
             let parsed = MigrationFileName(entry.fileName)
-            listing.files.append(File(fileName: entry.fileName, version: parsed?.version, name: parsed?.name, fingerprint: entry.fingerprint))
+            listing.files.append(File(fileName: entry.fileName, version: parsed?.version, name: parsed?.name, fingerprint: entry.fingerprint,
+                                      fingerprintText: Self.text(entry.fingerprint)))
             guard let parsed else {
                 listing.problems.append((kind: "file_name", file: entry.fileName, version: nil,
                                          reason: "the name does not follow the rule of migration files: YYYY_MM_DD_NNNN_name.json with a lowercase snake_case name"))
@@ -77,24 +94,35 @@ struct MigrationFileListing {
     /// removed, renamed, replaced or written, whatever the file system's clock resolution.
     var fingerprint: String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        func mix(_ byte: UInt8) {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
         func mix(_ text: String) {
-            for byte in text.utf8 {
-                hash ^= UInt64(byte)
-                hash = hash &* 0x0000_0100_0000_01b3
+            var text = text
+            text.withUTF8 { bytes in
+                for byte in bytes { mix(byte) }
             }
         }
         for file in files {
             mix(file.fileName)
-            mix("\u{0}")
-            mix(Self.text(file.fingerprint))
-            mix("\n")
+            mix(0)
+            mix(file.fingerprintText)
+            mix(UInt8(ascii: "\n"))
         }
         let hex = String(hash, radix: 16)
         return String(repeating: "0", count: 16 - hex.count) + hex
     }
 
     private static func text(_ fingerprint: [Int]?) -> String {
-        fingerprint.map { $0.map(String.init).joined(separator: ":") } ?? "-"
+        guard let fingerprint else { return "-" }
+        var text = ""
+        text.reserveCapacity(96)
+        for (position, number) in fingerprint.enumerated() {
+            if position > 0 { text.append(":") }
+            text.append(String(number))
+        }
+        return text
     }
 
     var json: JSONValue {
@@ -106,7 +134,7 @@ struct MigrationFileListing {
             "message": .string(message),
             "files": .array(files.map { file in
                 ["file": .string(file.fileName), "version": .optional(file.version), "name": .optional(file.name),
-                 "fingerprint": .string(Self.text(file.fingerprint))]
+                 "fingerprint": .string(file.fingerprintText)]
             }),
             "problems": .array(problems.map { problem in
                 ["kind": .string(problem.kind), "file": .optional(problem.file), "version": .optional(problem.version),

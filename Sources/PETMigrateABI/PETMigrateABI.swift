@@ -33,7 +33,7 @@ public func pet_migrate_lint(_ config: UnsafePointer<CChar>?, _ report: UnsafeMu
 public func pet_migrate_files(_ config: UnsafePointer<CChar>?, _ report: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
     let json: JSONValue
     do {
-        json = MigrationFileListing.make(try parse(config, needsDatabase: false)).json
+        json = MigrationFileListing.make(try MigrationFileListing.configuration(config)).json
     } catch {
         json = Report(result: .config, message: error.reason).json
     }
@@ -54,7 +54,7 @@ public func pet_migrate_version() -> UnsafePointer<CChar> {
     UnsafePointer(versionCString)
 }
 
-private func parse(_ config: UnsafePointer<CChar>?, needsDatabase: Bool = true) throws(ConfigurationError) -> EngineConfiguration {
+func parse(_ config: UnsafePointer<CChar>?, needsDatabase: Bool = true) throws(ConfigurationError) -> EngineConfiguration {
     guard let config else { throw ConfigurationError("bad configuration: the configuration is NULL (pass a JSON object)") }
     guard let text = String(validatingCString: config) else { throw ConfigurationError("bad configuration: the configuration is not valid UTF-8") }
     return try EngineConfiguration.parse(json: text, needsDatabase: needsDatabase)
