@@ -10,7 +10,7 @@ CLI := .build/release/pet-migrate
 EXTENSION := bridge/modules/pet_migrate.so
 RUN_DATABASE ?= pet.db
 
-.PHONY: all deps test-deps lib cli extension run test test-swift test-bridge test-wordpress mariadb benchmark clean
+.PHONY: all deps test-deps lib cli extension run test test-swift test-bridge test-php-unit test-wordpress mariadb benchmark clean
 
 all: lib cli extension
 
@@ -37,7 +37,7 @@ mariadb:
 	scripts/mariadb-test-server.sh start
 
 test: test-deps all mariadb
-	@eval "$$(scripts/mariadb-test-server.sh env)" && $(MAKE) --no-print-directory test-swift test-bridge test-wordpress
+	@eval "$$(scripts/mariadb-test-server.sh env)" && $(MAKE) --no-print-directory test-swift test-bridge test-php-unit test-wordpress
 
 test-swift:
 	swift build --build-tests
@@ -46,12 +46,16 @@ test-swift:
 test-bridge:
 	scripts/test-bridge.sh
 
+# PHPUnit (Debian's phpunit): the plugin's decision logic on its own, with the real extension.
+test-php-unit: extension
+	PHP_INI_SCAN_DIR=$$(scripts/php-conf-without-pet.sh) php -d extension=$(REPO)/$(EXTENSION) /usr/bin/phpunit --configuration Tests/PHPUnit/phpunit.xml
+
 test-wordpress:
 	scripts/test-wordpress.sh
 
 # Figures, not pass/fail: the hot path against a baseline measured in the same run.
 benchmark: extension mariadb
-	@eval "$$(scripts/mariadb-test-server.sh env)" && php -d extension=$(REPO)/$(EXTENSION) Tests/Benchmarks/hot_path.php
+	@eval "$$(scripts/mariadb-test-server.sh env)" && PHP_INI_SCAN_DIR=$$(scripts/php-conf-without-pet.sh) php -d extension=$(REPO)/$(EXTENSION) Tests/Benchmarks/hot_path.php
 
 clean:
 	rm -rf .build

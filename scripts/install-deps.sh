@@ -2,13 +2,13 @@
 # Installs the Debian packages PET Migrate needs to build and test, if any is missing.
 #   scripts/install-deps.sh          build and run (engine, CLI, PHP extension)
 #   scripts/install-deps.sh --test   also what the test suites need (MariaDB server,
-#                                    WordPress, headless Chromium)
+#                                    PHPUnit, WordPress, headless Chromium)
 # The Swift toolchain itself is expected at /opt/swift or on PATH.
 set -euo pipefail
 
 packages=(pkg-config libsqlite3-dev sqlite3 libmariadb-dev php-cli php-dev php-sqlite3 php-mysql)
 if [ "${1:-}" = "--test" ]; then
-  packages+=(mariadb-server mariadb-client valgrind)
+  packages+=(mariadb-server mariadb-client valgrind phpunit)
   # The WordPress suite's own list (WordPress, headless Chromium, selenium, gettext).
   mapfile -t wordpress < <(grep -v '^#' "$(dirname "$0")/install-deps-wordpress.txt" | grep .)
   packages+=("${wordpress[@]}")

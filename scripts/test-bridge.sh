@@ -19,6 +19,8 @@ fi
 
 echo "== PHP extension (.phpt)"
 "$REPO/scripts/build-bridge.sh"
+# Test the extension built here, not one installed system-wide (it would be loaded first).
+export PHP_INI_SCAN_DIR=$("$REPO/scripts/php-conf-without-pet.sh")
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 phpt_status=0
