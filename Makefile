@@ -56,6 +56,7 @@ test-wordpress:
 # Figures, not pass/fail: the hot path against a baseline measured in the same run.
 benchmark: extension mariadb
 	@eval "$$(scripts/mariadb-test-server.sh env)" && PHP_INI_SCAN_DIR=$$(scripts/php-conf-without-pet.sh) php -d extension=$(REPO)/$(EXTENSION) Tests/Benchmarks/hot_path.php
+	@PHP_INI_SCAN_DIR=$$(scripts/php-conf-without-pet.sh) php -d extension=$(REPO)/$(EXTENSION) Tests/Benchmarks/upgrade_check.php
 
 clean:
 	rm -rf .build

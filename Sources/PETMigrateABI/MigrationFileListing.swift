@@ -125,39 +125,112 @@ struct MigrationFileListing {
         return text
     }
 
-    var json: JSONValue {
-        let newestVersion = files.compactMap(\.version).max()
-        let newest = newestChangeNanoseconds
-        return [
-            "result": .number(Double(result.rawValue)),
-            "result_name": .string(result.name),
-            "message": .string(message),
-            "files": .array(files.map { file in
-                ["file": .string(file.fileName), "version": .optional(file.version), "name": .optional(file.name),
-                 "fingerprint": .string(file.fingerprintText)]
-            }),
-            "problems": .array(problems.map { problem in
-                ["kind": .string(problem.kind), "file": .optional(problem.file), "version": .optional(problem.version),
-                 "step": .null, "reason": .string(problem.reason)]
-            }),
-            "newest_version": .optional(newestVersion),
-            "fingerprint": .string(fingerprint),
-            // Seconds as decimal text keep the nanoseconds a JSON number (a double) would round away.
-            "newest_change": newest.map { .string(Self.seconds($0)) } ?? .null,
-            "listed_at": .string(Self.seconds(Self.now())),
-            "engine_version": .string(PETMigrateVersion.string),
-        ]
-    }
-
-    private static func seconds(_ value: Int) -> String {
-        let nanoseconds = max(0, value) // a file dated before 1970 counts as old, never as recent
-        let fraction = String(nanoseconds % 1_000_000_000)
-        return "\(nanoseconds / 1_000_000_000).\(String(repeating: "0", count: 9 - fraction.count))\(fraction)"
+    /// The report as JSON text, written directly: it is asked for on every request, and a
+    /// tree of dictionaries sorted at serialization costs more than the listing itself. Keys
+    /// are written in sorted order, as JSONWriter writes every other report.
+    var jsonText: String {
+        var json = JSONBytes(capacity: 256 + files.count * 160)
+        json.raw("{")
+        json.key("engine_version", first: true); json.string(PETMigrateVersion.string)
+        json.key("files"); json.raw("[")
+        for (position, file) in files.enumerated() {
+            if position > 0 { json.raw(",") }
+            json.raw("{"); json.key("file", first: true); json.string(file.fileName)
+            json.key("fingerprint"); json.string(file.fingerprintText)
+            json.key("name"); json.string(file.name)
+            json.key("version"); json.string(file.version)
+            json.raw("}")
+        }
+        json.raw("]")
+        json.key("fingerprint"); json.string(fingerprint)
+        // Seconds as decimal text keep the nanoseconds a JSON number (a double) would round away.
+        json.key("listed_at"); json.seconds(Self.now())
+        json.key("message"); json.string(message)
+        json.key("newest_change"); json.seconds(newestChangeNanoseconds)
+        json.key("newest_version"); json.string(files.compactMap(\.version).max())
+        json.key("problems"); json.raw("[")
+        for (position, problem) in problems.enumerated() {
+            if position > 0 { json.raw(",") }
+            json.raw("{"); json.key("file", first: true); json.string(problem.file)
+            json.key("kind"); json.string(problem.kind)
+            json.key("reason"); json.string(problem.reason)
+            json.key("step"); json.raw("null")
+            json.key("version"); json.string(problem.version)
+            json.raw("}")
+        }
+        json.raw("]")
+        json.key("result"); json.string(nil, orNumber: Int(result.rawValue))
+        json.key("result_name"); json.string(result.name)
+        json.raw("}")
+        return String(decoding: json.bytes, as: UTF8.self)
     }
 
     private static func now() -> Int {
         var time = timespec()
         clock_gettime(CLOCK_REALTIME, &time)
         return time.tv_sec * 1_000_000_000 + time.tv_nsec
+    }
+}
+
+/// A JSON text under construction: bytes appended in place, strings escaped as JSON requires.
+private struct JSONBytes {
+    var bytes: [UInt8] = []
+
+    init(capacity: Int) { bytes.reserveCapacity(capacity) }
+
+    mutating func raw(_ text: StaticString) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    mutating func key(_ name: StaticString, first: Bool = false) {
+        if !first { bytes.append(UInt8(ascii: ",")) }
+        bytes.append(UInt8(ascii: "\""))
+        raw(name)
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
+    }
+
+    /// Nanoseconds since the epoch as "SECONDS.NNNNNNNNN" (a string), or null.
+    mutating func seconds(_ value: Int?) {
+        guard let value else { return raw("null") }
+        let nanoseconds = max(0, value) // a file dated before 1970 counts as old, never as recent
+        bytes.append(UInt8(ascii: "\""))
+        digits(nanoseconds / 1_000_000_000, width: 1)
+        bytes.append(UInt8(ascii: "."))
+        digits(nanoseconds % 1_000_000_000, width: 9)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    private mutating func digits(_ number: Int, width: Int) {
+        var reversed: [UInt8] = []
+        var rest = number
+        repeat {
+            reversed.append(UInt8(ascii: "0") + UInt8(rest % 10))
+            rest /= 10
+        } while rest > 0 || reversed.count < width
+        bytes.append(contentsOf: reversed.reversed())
+    }
+
+    mutating func string(_ text: String?, orNumber number: Int? = nil) {
+        if let number { return bytes.append(contentsOf: String(number).utf8) }
+        guard var text else { return raw("null") }
+        bytes.append(UInt8(ascii: "\""))
+        text.withUTF8 { utf8 in
+            for byte in utf8 {
+                switch byte {
+                case UInt8(ascii: "\""): bytes.append(UInt8(ascii: "\\")); bytes.append(byte)
+                case UInt8(ascii: "\\"): bytes.append(UInt8(ascii: "\\")); bytes.append(byte)
+                case 0..<0x20:
+                    let hex: StaticString = "0123456789abcdef"
+                    raw("\\u00")
+                    hex.withUTF8Buffer { digits in
+                        bytes.append(digits[Int(byte >> 4)])
+                        bytes.append(digits[Int(byte & 0xf)])
+                    }
+                default: bytes.append(byte)
+                }
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
     }
 }

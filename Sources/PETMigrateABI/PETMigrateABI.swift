@@ -31,14 +31,14 @@ public func pet_migrate_lint(_ config: UnsafePointer<CChar>?, _ report: UnsafeMu
 
 @_cdecl("pet_migrate_files")
 public func pet_migrate_files(_ config: UnsafePointer<CChar>?, _ report: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
-    let json: JSONValue
     do {
-        json = MigrationFileListing.make(try MigrationFileListing.configuration(config)).json
+        let listing = MigrationFileListing.make(try MigrationFileListing.configuration(config))
+        report?.pointee = strdup(listing.jsonText)
+        return listing.result.rawValue
     } catch {
-        json = Report(result: .config, message: error.reason).json
+        report?.pointee = strdup(JSONWriter.serialize(Report(result: .config, message: error.reason).json))
+        return ResultCode.config.rawValue
     }
-    report?.pointee = strdup(JSONWriter.serialize(json))
-    return Int32(json["result"]?.integerValue ?? Int(ResultCode.config.rawValue))
 }
 
 @_cdecl("pet_migrate_free")
