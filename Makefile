@@ -18,7 +18,7 @@ FUZZ_SECONDS ?= 30
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-.PHONY: all deps test-deps lib cli extension run test test-swift test-bridge test-wordpress test-server fuzz mariadb cluster benchmark package dist install clean
+.PHONY: all deps test-deps lib cli extension run test test-swift test-bridge test-php-unit test-wordpress test-server fuzz mariadb cluster benchmark package dist install clean
 
 all: lib cli extension
 
@@ -50,7 +50,7 @@ cluster:
 
 test: test-deps all mariadb cluster
 	@eval "$$(scripts/mariadb-test-server.sh env)" && eval "$$(scripts/galera-test-cluster.sh env)" && \
-	  $(MAKE) --no-print-directory test-swift test-bridge test-wordpress test-server fuzz
+	  $(MAKE) --no-print-directory test-swift test-bridge test-php-unit test-wordpress test-server fuzz
 
 test-swift:
 	swift build --build-tests
@@ -58,6 +58,10 @@ test-swift:
 
 test-bridge:
 	scripts/test-bridge.sh
+
+# PHPUnit (Debian's phpunit): the plugin's decision logic on its own, with the real extension.
+test-php-unit: extension
+	eval "$$(scripts/php-ini-isolate.sh)" && php -d extension=$(REPO)/$(EXTENSION) /usr/bin/phpunit --configuration Tests/PHPUnit/phpunit.xml
 
 test-wordpress:
 	scripts/test-wordpress.sh
@@ -85,7 +89,8 @@ install: lib cli
 
 # Figures, not pass/fail: the hot path against a baseline measured in the same run.
 benchmark: extension mariadb
-	@eval "$$(scripts/mariadb-test-server.sh env)" && php_ini=$$(scripts/php-ini-isolate.sh) && eval "$$php_ini" && php -d extension=$(REPO)/$(EXTENSION) Tests/Benchmarks/hot_path.php
+	@eval "$$(scripts/mariadb-test-server.sh env)" && eval "$$(scripts/php-ini-isolate.sh)" && php -d extension=$(REPO)/$(EXTENSION) Tests/Benchmarks/hot_path.php
+	@eval "$$(scripts/php-ini-isolate.sh)" && php -d extension=$(REPO)/$(EXTENSION) Tests/Benchmarks/upgrade_check.php
 
 clean:
 	rm -rf .build .build-fuzz dist

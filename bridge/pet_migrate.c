@@ -129,6 +129,13 @@ PHP_FUNCTION(pet_migrate_lint)
 }
 /* }}} */
 
+/* {{{ Cheap and read-only: the migration files the engine would read, with fingerprints. */
+PHP_FUNCTION(pet_migrate_files)
+{
+	pet_migrate_call(INTERNAL_FUNCTION_PARAM_PASSTHRU, pet_migrate_files);
+}
+/* }}} */
+
 /* {{{ The engine library's version, "MAJOR.MINOR.PATCH". */
 PHP_FUNCTION(pet_migrate_version)
 {

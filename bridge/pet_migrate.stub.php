@@ -57,5 +57,16 @@ function pet_migrate_events(array $config): array {}
 /** Validates $config["migrations_dir"] without touching any database: PET_OK or PET_INVALID. */
 function pet_migrate_lint(array $config): array {}
 
+/**
+ * Cheap and read-only: the migration files the engine would read from
+ * $config["migrations_dir"], named by the engine's rule, without opening any of them. For
+ * deployment detection on ordinary requests. Report: "files" (each "file", "version", "name",
+ * "fingerprint"), "newest_version", "fingerprint" (of the whole listing; changes when any
+ * file is added, removed, renamed or written), "newest_change" and "listed_at" (seconds with
+ * nanoseconds, as text), "problems"; "result" is PET_OK, PET_INVALID (an entry cannot be a
+ * migration) or PET_CONFIG (the directory cannot be read).
+ */
+function pet_migrate_files(array $config): array {}
+
 /** The engine library's version, "MAJOR.MINOR.PATCH". */
 function pet_migrate_version(): string {}

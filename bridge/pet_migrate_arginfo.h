@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: bceb239b15eeb7fc0345891cb6609956c6b142fe */
+ * Stub hash: d19e0771f71e9a6c06043859b6606e808726b504 */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_pet_migrate_activate, 0, 1, IS_ARRAY, 0)
 	ZEND_ARG_TYPE_INFO(0, config, IS_ARRAY, 0)
@@ -11,6 +11,8 @@ ZEND_END_ARG_INFO()
 
 #define arginfo_pet_migrate_lint arginfo_pet_migrate_activate
 
+#define arginfo_pet_migrate_files arginfo_pet_migrate_activate
+
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_pet_migrate_version, 0, 0, IS_STRING, 0)
 ZEND_END_ARG_INFO()
 
@@ -19,6 +21,7 @@ ZEND_FUNCTION(pet_migrate_activate);
 ZEND_FUNCTION(pet_migrate_status);
 ZEND_FUNCTION(pet_migrate_events);
 ZEND_FUNCTION(pet_migrate_lint);
+ZEND_FUNCTION(pet_migrate_files);
 ZEND_FUNCTION(pet_migrate_version);
 
 
@@ -27,6 +30,7 @@ static const zend_function_entry ext_functions[] = {
 	ZEND_FE(pet_migrate_status, arginfo_pet_migrate_status)
 	ZEND_FE(pet_migrate_events, arginfo_pet_migrate_events)
 	ZEND_FE(pet_migrate_lint, arginfo_pet_migrate_lint)
+	ZEND_FE(pet_migrate_files, arginfo_pet_migrate_files)
 	ZEND_FE(pet_migrate_version, arginfo_pet_migrate_version)
 	ZEND_FE_END
 };

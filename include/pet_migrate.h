@@ -111,6 +111,28 @@ int pet_migrate_events(const char *config_json, char **report_json);
  * Returns PET_OK or PET_INVALID (PET_CONFIG for a bad configuration). */
 int pet_migrate_lint(const char *config_json, char **report_json);
 
+/* Cheap and read-only: the migration files the engine would read, without opening any of them
+ * (config needs only "migrations_dir", as for lint). Meant for a host
+ * that checks on every request whether a deployment shipped new migrations: it lists the
+ * directory and stats each entry, nothing more, so names follow the engine's own rule and a
+ * file's fingerprint is the one the engine itself uses to tell whether it changed.
+ * Returns PET_OK; PET_INVALID when an entry cannot be a migration (badly named, not a regular
+ * file, duplicate version; each named in "problems"); PET_CONFIG when the directory cannot be
+ * read. Its report has, besides "result", "result_name", "message" and "problems":
+ *   "files": [ {"file", "version", "name", "fingerprint"} … ]   in file-name order; version
+ *                                    and name are null for a badly named file; fingerprint is
+ *                                    text (device, inode, size, modification and status-change
+ *                                    times in seconds and nanoseconds), "-" for a non-file
+ *   "newest_version": "…" | null     the newest well-named version
+ *   "fingerprint": "16 hex digits"   of the whole listing: changes when any file is added,
+ *                                    removed, renamed, replaced or written, however close
+ *                                    together (nanosecond times, not the folder's mtime)
+ *   "newest_change": "SECONDS.NNNNNNNNN" | null   latest modification or status change of a
+ *                                    listed file (status changes cannot be set back by a
+ *                                    deployment tool, so a file still being written is recent)
+ *   "listed_at": "SECONDS.NNNNNNNNN" the library's realtime clock when it listed */
+int pet_migrate_files(const char *config_json, char **report_json);
+
 /* Releases a string returned by this library. NULL is accepted and ignored. */
 void pet_migrate_free(char *string);
 

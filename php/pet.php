@@ -33,6 +33,8 @@ require_once __DIR__ . '/includes/class-pet-engine.php';
 require_once __DIR__ . '/includes/class-pet-db-config.php';
 require_once __DIR__ . '/includes/class-pet-state.php';
 require_once __DIR__ . '/includes/class-pet-migration-files.php';
+require_once __DIR__ . '/includes/class-pet-upgrade-policy.php';
+require_once __DIR__ . '/includes/class-pet-messages.php';
 require_once __DIR__ . '/includes/class-pet-runner.php';
 require_once __DIR__ . '/includes/class-pet-lifecycle.php';
 require_once __DIR__ . '/includes/class-pet-network.php';
@@ -43,9 +45,12 @@ require_once __DIR__ . '/includes/class-pet-engine-notice.php';
 require_once __DIR__ . '/includes/class-pet-admin-page.php';
 require_once __DIR__ . '/includes/class-pet-rest.php';
 require_once __DIR__ . '/includes/class-pet-projects.php';
+require_once __DIR__ . '/includes/class-pet-failure-mail.php';
+require_once __DIR__ . '/includes/class-pet-site-health.php';
 require_once __DIR__ . '/includes/functions.php';
 
 register_activation_hook( __FILE__, array( 'Pet_Lifecycle', 'on_activation' ) );
+register_deactivation_hook( __FILE__, array( 'Pet_Lifecycle', 'on_deactivation' ) );
 
 Pet_Lifecycle::register();
 Pet_Network::register();
@@ -55,6 +60,8 @@ Pet_Engine_Notice::register();
 Pet_Admin_Page::register();
 Pet_Rest::register();
 Pet_Projects::register();
+Pet_Failure_Mail::register();
+Pet_Site_Health::register();
 
 if ( defined( 'WP_CLI' ) && WP_CLI ) {
 	require_once __DIR__ . '/includes/class-pet-cli-command.php';

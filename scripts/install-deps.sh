@@ -2,13 +2,13 @@
 # Installs the Debian packages PET Migrate needs to build and test, if any is missing.
 #   scripts/install-deps.sh          build and run (engine, CLI, PHP extension)
 #   scripts/install-deps.sh --test   also what the test suites need (MariaDB server,
-#                                    WordPress, headless Chromium, nginx, php-fpm, lintian)
+#                                    PHPUnit, WordPress, headless Chromium, nginx, php-fpm, lintian)
 # The Swift toolchain itself is expected at /opt/swift or on PATH.
 set -euo pipefail
 
 packages=(pkg-config libsqlite3-dev sqlite3 libmariadb-dev php-cli php-dev php-sqlite3 php-mysql)
 if [ "${1:-}" = "--test" ]; then
-  packages+=(mariadb-server mariadb-client valgrind)
+  packages+=(mariadb-server mariadb-client valgrind phpunit)
   # The distributed-setup tests: a Galera cluster (rsync carries a joining node's snapshot).
   packages+=(galera-4 rsync bc)
   # The server suite (scripts/test-server.sh): make package (dpkg-dev), make dist (zip), lintian,

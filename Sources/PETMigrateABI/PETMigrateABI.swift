@@ -29,6 +29,18 @@ public func pet_migrate_lint(_ config: UnsafePointer<CChar>?, _ report: UnsafeMu
     respond(report) { try MigrationEngine(configuration: parse(config, needsDatabase: false)).lint() }
 }
 
+@_cdecl("pet_migrate_files")
+public func pet_migrate_files(_ config: UnsafePointer<CChar>?, _ report: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+    do {
+        let listing = MigrationFileListing.make(try MigrationFileListing.configuration(config))
+        report?.pointee = strdup(listing.jsonText)
+        return listing.result.rawValue
+    } catch {
+        report?.pointee = strdup(JSONWriter.serialize(Report(result: .config, message: error.reason).json))
+        return ResultCode.config.rawValue
+    }
+}
+
 @_cdecl("pet_migrate_free")
 public func pet_migrate_free(_ string: UnsafeMutablePointer<CChar>?) {
     free(string)
@@ -45,7 +57,7 @@ public func pet_migrate_version() -> UnsafePointer<CChar> {
     return UnsafeRawPointer(unknownVersion.utf8Start).assumingMemoryBound(to: CChar.self)
 }
 
-private func parse(_ config: UnsafePointer<CChar>?, needsDatabase: Bool = true) throws(ConfigurationError) -> EngineConfiguration {
+func parse(_ config: UnsafePointer<CChar>?, needsDatabase: Bool = true) throws(ConfigurationError) -> EngineConfiguration {
     guard let config else { throw ConfigurationError("bad configuration: the configuration is NULL (pass a JSON object)") }
     guard let text = String(validatingCString: config) else { throw ConfigurationError("bad configuration: the configuration is not valid UTF-8") }
     return try EngineConfiguration.parse(json: text, needsDatabase: needsDatabase)

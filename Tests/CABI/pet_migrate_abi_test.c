@@ -268,6 +268,7 @@ static const struct { const char *name; entry_point fn; } entries[] = {
 	{ "pet_migrate_status", pet_migrate_status },
 	{ "pet_migrate_events", pet_migrate_events },
 	{ "pet_migrate_lint", pet_migrate_lint },
+	{ "pet_migrate_files", pet_migrate_files },
 };
 #define ENTRY_COUNT (sizeof entries / sizeof entries[0])
 
@@ -445,8 +446,8 @@ static void test_bad_input(void)
 		check(entries[e].fn("{", NULL) == PET_CONFIG, "%s(\"{\", NULL) is not PET_CONFIG", entries[e].name);
 
 		for (i = 0; i < sizeof bad_configs / sizeof bad_configs[0]; i++) {
-			/* lint needs only migrations_dir, so database problems are no config error for it */
-			if (entries[e].fn == pet_migrate_lint && i >= 11) continue;
+			/* lint and files need only migrations_dir, so database problems are no config error for them */
+			if ((entries[e].fn == pet_migrate_lint || entries[e].fn == pet_migrate_files) && i >= 11) continue;
 			what = fmt("%s(%s)", entries[e].name, bad_configs[i]);
 			expect(entries[e].fn, what, bad_configs[i], PET_CONFIG);
 			free(what);
@@ -582,6 +583,57 @@ static void test_lint(void)
 		check(m.rc == PET_INVALID || m.rc == PET_CONFIG,
 			"lint of a missing directory: expected PET_INVALID or PET_CONFIG, got %d: %.300s", m.rc, m.text);
 		call_free(&m);
+		free(cfg);
+	}
+}
+
+/* pet_migrate_files: the engine's listing, with no file opened and no database touched. */
+static void test_files(void)
+{
+	char *config = fmt("{\"migrations_dir\":\"%s\"}", migrations);
+	call_t c = call(pet_migrate_files, "pet_migrate_files(php/migrations)", config);
+	const char *fingerprint = jstr(c.report, "fingerprint");
+	const char *newest_change = jstr(c.report, "newest_change");
+	check(c.rc == PET_OK, "files of php/migrations: expected PET_OK, got %d: %.300s", c.rc, c.text);
+	check(list_len(c.report, "files") == 1, "files of php/migrations: expected one file: %.300s", c.text);
+	check(jstr(c.report, "newest_version") && !strcmp(jstr(c.report, "newest_version"), "2026_02_10_0001"),
+		"files: newest_version: %.300s", c.text);
+	check(fingerprint && strlen(fingerprint) == 16, "files: fingerprint is not 16 hex digits: %.300s", c.text);
+	check(newest_change && strchr(newest_change, '.') && strlen(strchr(newest_change, '.')) == 10,
+		"files: newest_change has no nanoseconds: %.300s", c.text);
+	call_free(&c);
+	free(config);
+
+	{
+		char *dir = migration_set("files_changes", "2026_02_11_0001_next.json", "{\"steps\": [");
+		char *cfg = fmt("{\"migrations_dir\":\"%s\"}", dir);
+		char *path = fmt("%s/2026_02_11_0001_next.json", dir);
+		call_t a = call(pet_migrate_files, "files before a write", cfg), b;
+		check(a.rc == PET_OK, "files with an unparsable file: the listing never reads it, expected PET_OK, got %d", a.rc);
+		write_file(path, "{\"steps\": []}");
+		b = call(pet_migrate_files, "files after a write", cfg);
+		check(jstr(a.report, "fingerprint") && jstr(b.report, "fingerprint") &&
+			strcmp(jstr(a.report, "fingerprint"), jstr(b.report, "fingerprint")) != 0,
+			"files: rewriting a file within the same second did not change the fingerprint");
+		call_free(&a);
+		call_free(&b);
+		free(path);
+		free(cfg);
+		free(dir);
+	}
+	{
+		char *dir = migration_set("files_bad_name", "2026_02_10_0002_Bad-Name.json", "{}");
+		char *cfg = fmt("{\"migrations_dir\":\"%s\"}", dir);
+		call_t m = call(pet_migrate_files, "files with a badly named file", cfg);
+		check(m.rc == PET_INVALID, "files with a badly named file: expected PET_INVALID, got %d: %.300s", m.rc, m.text);
+		check(m.text && strstr(m.text, "2026_02_10_0002_Bad-Name.json"), "files: the bad file is not named: %.300s", m.text);
+		call_free(&m);
+		free(cfg);
+		free(dir);
+	}
+	{
+		char *cfg = fmt("{\"migrations_dir\":\"%s/does-not-exist\"}", tmp_root);
+		expect(pet_migrate_files, "pet_migrate_files(missing dir)", cfg, PET_CONFIG);
 		free(cfg);
 	}
 }
@@ -783,7 +835,7 @@ static void test_password_never_reported(void)
 	for (e = 0; e < ENTRY_COUNT; e++) {
 		char *what = fmt("%s on a closed MariaDB port", entries[e].name);
 		call_t c = call(entries[e].fn, what, config);
-		if (entries[e].fn != pet_migrate_lint) {
+		if (entries[e].fn != pet_migrate_lint && entries[e].fn != pet_migrate_files) {
 			check(c.rc == PET_CONFIG, "%s: expected PET_CONFIG, got %d: %.300s", what, c.rc, c.text);
 		}
 		check(c.text && !strstr(c.text, secret), "%s: the report contains the password: %.300s", what, c.text);
@@ -876,6 +928,7 @@ int main(int argc, char **argv)
 	test_version_and_free();
 	test_bad_input();
 	test_lint();
+	test_files();
 	test_sqlite();
 	test_threads();
 	test_password_never_reported();

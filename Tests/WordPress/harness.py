@@ -11,6 +11,7 @@ Nothing here fakes WordPress, PHP, the extension or the database.
 import http.cookiejar
 import json
 import os
+import shlex
 import re
 import shutil
 import socket
@@ -26,12 +27,27 @@ REPO = os.path.abspath(os.path.join(HERE, '..', '..'))
 WORDPRESS_SOURCE = os.environ.get('PET_WP_SOURCE', '/usr/share/wordpress')
 EXTENSION = os.environ.get('PET_EXTENSION', os.path.join(REPO, 'bridge', 'modules', 'pet_migrate.so'))
 PHP = os.environ.get('PET_PHP', 'php')
-PLUGIN_SOURCE = os.path.join(REPO, 'php')
+# PET_PLUGIN_SOURCE runs the suite against another copy of the plugin (e.g. an older commit's
+# php/, to show a new test failing there first).
+PLUGIN_SOURCE = os.environ.get('PET_PLUGIN_SOURCE', os.path.join(REPO, 'php'))
 FIXTURES = os.path.join(HERE, 'fixtures')
 PHP_HELPERS = os.path.join(HERE, 'php')
 ARTIFACTS = os.path.join(REPO, 'artifacts')
 
 RUN_ID = os.urandom(3).hex()
+
+
+def _php_conf_without_system_pet():
+    """Every PHP this suite starts reads PHP's conf.d minus an ini that loads a pet_migrate
+    extension installed system-wide (the Debian package enables one): it would be loaded before
+    the extension under test (-d extension=…), which would then be ignored."""
+    out = subprocess.run([os.path.join(REPO, 'scripts', 'php-ini-isolate.sh')], capture_output=True, text=True)
+    for word in shlex.split(out.stdout) if out.returncode == 0 else []:
+        if word.startswith('PHP_INI_SCAN_DIR='):
+            os.environ['PHP_INI_SCAN_DIR'] = word.split('=', 1)[1]
+
+
+_php_conf_without_system_pet()
 ADMIN_PASSWORD = 'admin-test-password-1'
 SUBSCRIBER_PASSWORD = 'subscriber-test-password-1'
 
@@ -83,7 +99,12 @@ class MariaDB:
         if database:
             cmd.append(database)
         env = dict(os.environ, MYSQL_PWD=self.password)
-        out = subprocess.run(cmd, input=sql, capture_output=True, text=True, env=env)
+        for attempt in range(3):
+            out = subprocess.run(cmd, input=sql, capture_output=True, text=True, env=env)
+            # A busy machine can time a connection out (ERROR 2002/2003); that is no test result.
+            if out.returncode == 0 or not re.search(r'ERROR 200[23] ', out.stderr):
+                break
+            time.sleep(1 + attempt)
         if out.returncode != 0:
             raise HarnessError('SQL failed: %s: %s' % (sql[:200], out.stderr.strip()))
         return out.stdout
@@ -221,6 +242,10 @@ class Site:
             self._php_script('install-site.php', 'network')
             self.write_config(db_host or '%s:%d' % (self.db.host, self.db.port), multisite=True)
         self.warm_up()
+        # Installing sends WordPress's "New WordPress Site" mail; tests look at mail sent after.
+        mail_log = os.path.join(self.dir, 'wp-content', 'pet-test-mail.log')
+        if os.path.exists(mail_log):
+            os.remove(mail_log)
         self.install_seconds = time.monotonic() - started
         return self
 
@@ -357,17 +382,31 @@ class Site:
         return snapshot(self.db, self.database)
 
     def add_migration(self, fixture_name, settle=True):
-        """Drops a fixture migration into the installed plugin, as a git/FTP deploy would."""
-        previous = int(os.stat(self.migrations_dir).st_mtime)
+        """Drops a fixture migration into the installed plugin, as a git/FTP deploy would. With
+        settle, waits until the deployment counts as finished: the plugin leaves files changed
+        less than two seconds ago alone (they may still be being written)."""
         shutil.copy(os.path.join(FIXTURES, 'migrations', fixture_name), self.migrations_dir)
         if settle:
-            settle_directory(self.migrations_dir, previous)
+            settle_after_deploy()
 
     def remove_migration(self, fixture_name, settle=True):
-        previous = int(os.stat(self.migrations_dir).st_mtime)
         os.remove(os.path.join(self.migrations_dir, fixture_name))
         if settle:
-            settle_directory(self.migrations_dir, previous)
+            settle_after_deploy()
+
+    def write_migration(self, file_name, content, settle=True):
+        with open(os.path.join(self.migrations_dir, file_name), 'w') as f:
+            f.write(content)
+        if settle:
+            settle_after_deploy()
+
+    def mails(self):
+        """Mails WordPress sent (captured by the test-site mu-plugin instead of delivered)."""
+        path = os.path.join(self.dir, 'wp-content', 'pet-test-mail.log')
+        if not os.path.exists(path):
+            return []
+        with open(path) as f:
+            return [json.loads(line) for line in f if line.strip()]
 
     def debug_log_lines(self, needle='plugins/pet/'):
         path = os.path.join(self.dir, 'debug.log')
@@ -408,15 +447,13 @@ class Site:
             shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def settle_directory(path, previous_mtime):
-    """Moves a directory's mtime a few seconds into the past, as if the deployment that wrote
-    it finished a moment ago (the plugin does not cache a scan of a directory modified within
-    the last two seconds: mtime has whole seconds and the deployment may still be writing).
-    Two changes in the same test must still differ in mtime, as two real deployments would."""
-    target = int(time.time()) - 3
-    if target <= previous_mtime:
-        target = previous_mtime + 1
-    os.utime(path, (target, target))
+SETTLE_SECONDS = 2.1
+
+
+def settle_after_deploy():
+    """Waits until files written just now count as a finished deployment (the plugin's settle
+    time is two seconds, measured on the file's status-change time, which no tool can set)."""
+    time.sleep(SETTLE_SECONDS)
 
 
 def php_str(value):

@@ -90,7 +90,7 @@ def test_browser_admin_sees_failure_subscriber_does_not(ctx):
         ctx.require(site.activate() is None, 'activation once the cause is gone')
         site.add_migration(BROKEN_FIXTURE)
         driver.get(site.url + '/wp-admin/profile.php')
-        ctx.check(wait_for(lambda: 'PET is in maintenance mode' in body_text(driver)), 'maintenance notice appears')
+        ctx.check(wait_for(lambda: 'PET is paused' in body_text(driver)), 'maintenance notice appears')
         text = body_text(driver)
         check_failure_notice(ctx, text, 'maintenance notice')
         ctx.check(driver.find_elements(By.CSS_SELECTOR, 'form input[name="action"][value="pet_migrate_retry"]'),
@@ -98,10 +98,29 @@ def test_browser_admin_sees_failure_subscriber_does_not(ctx):
         screenshot(driver, ctx, 'wordpress-maintenance-notice.png')
         driver.get(site.url + '/wp-admin/tools.php?page=pet-migrations')
         ctx.check(wait_for(lambda: 'Applied migrations' in body_text(driver)), 'operator screen')
-        ctx.check('Paused (maintenance)' in body_text(driver), 'operator screen shows the gate')
+        ctx.check('Paused: PET is paused' in body_text(driver), 'operator screen shows the gate')
         screenshot(driver, ctx, 'wordpress-operator-screen.png')
         driver.get(site.url + '/wp-admin/admin.php?page=pet')
-        ctx.check('PET is under maintenance' in body_text(driver), "PET's own page is closed")
+        ctx.check('PET is unavailable until an administrator' in body_text(driver), "PET's own page is closed")
+
+        # Site Health: the status test is critical, the Info tab has a PET section.
+        driver.get(site.url + '/wp-admin/site-health.php')
+        ctx.check(wait_for(lambda: 'PET is paused' in body_text(driver), 30), 'Site Health status names PET')
+        screenshot(driver, ctx, 'wordpress-site-health-status.png')
+        driver.get(site.url + '/wp-admin/site-health.php?tab=debug')
+        button = driver.find_element(By.CSS_SELECTOR, 'button[aria-controls="health-check-accordion-block-pet"]')
+        driver.execute_script('arguments[0].scrollIntoView(); arguments[0].click();', button)
+        ctx.check(wait_for(lambda: 'PET Migrate extension' in body_text(driver)), 'Site Health Info: PET section')
+        ctx.check('Loaded, engine' in body_text(driver), 'Site Health Info: extension loaded')
+        screenshot(driver, ctx, 'wordpress-site-health-info.png')
+
+        # The cause is removed and the administrator clicks Retry: the outcome in words.
+        site.remove_migration(BROKEN_FIXTURE)
+        driver.get(site.url + '/wp-admin/tools.php?page=pet-migrations')
+        driver.find_element(By.CSS_SELECTOR, 'form input[name="action"][value="pet_migrate_retry"]').find_element(By.XPATH, '..').find_element(By.CSS_SELECTOR, 'input[type="submit"]').click()
+        ctx.check(wait_for(lambda: "PET's database is up to date" in body_text(driver)), 'Retry outcome in words')
+        ctx.check('PET_OK' not in body_text(driver), 'no raw result code')
+        screenshot(driver, ctx, 'wordpress-retry-outcome.png')
     finally:
         driver.quit()
 
@@ -112,7 +131,7 @@ def test_browser_admin_sees_failure_subscriber_does_not(ctx):
         wait_for(lambda: 'Profile' in body_text(driver))
         text = body_text(driver)
         ctx.check('Profile' in text, 'subscriber sees the profile page')
-        ctx.check('PET is in maintenance' not in text and BROKEN not in text, 'subscriber sees no PET notice')
+        ctx.check('PET is paused' not in text and BROKEN not in text, 'subscriber sees no PET notice')
         screenshot(driver, ctx, 'wordpress-subscriber-no-notice.png')
     finally:
         driver.quit()

@@ -40,6 +40,7 @@ array(1) {
 }
 pet_migrate_activate
 pet_migrate_events
+pet_migrate_files
 pet_migrate_lint
 pet_migrate_status
 pet_migrate_version

@@ -86,11 +86,11 @@ class Pet_Admin_Page {
 
 		$rows = array(
 			__( 'State', 'pet' )                   => Pet_Status_View::mode_label( $report['mode'] ?? $state['mode'] ),
-			__( 'PET features', 'pet' )            => Pet_Gate::is_open() ? __( 'Available', 'pet' ) : __( 'Paused (maintenance)', 'pet' ),
+			__( 'PET features', 'pet' )            => Pet_Gate::is_open() ? __( 'Available', 'pet' ) : __( 'Paused', 'pet' ) . ': ' . Pet_Messages::headline( Pet_Gate::reason() ),
 			__( 'Schema version', 'pet' )          => $report['schema_version'] ?? $state['schema_version'] ?? '—',
-			__( 'Newest migration shipped', 'pet' ) => Pet_Migration_Files::scan_newest() ?? '—',
+			__( 'Newest migration shipped', 'pet' ) => Pet_Migration_Files::newest_version() ?? '—',
 			__( 'Engine', 'pet' )                  => null === $engine ? __( 'PHP extension pet_migrate not loaded', 'pet' ) : 'PET Migrate ' . $engine,
-			__( 'Last run', 'pet' )                => trim( ( $state['context'] ?? '' ) . ' ' . ( $state['result_name'] ?? '' ) . ( $state['attempted_at'] ? ' ' . wp_date( 'Y-m-d H:i:s', $state['attempted_at'] ) : '' ) ),
+			__( 'Last run', 'pet' )                => null === $state['result'] ? '—' : trim( Pet_Messages::outcome( (int) $state['result'] ) . ( $state['attempted_at'] ? ' (' . wp_date( 'Y-m-d H:i:s', $state['attempted_at'] ) . ')' : '' ) ),
 		);
 		echo '<table class="widefat striped pet-state" style="max-width:60em"><tbody>';
 		foreach ( $rows as $label => $value ) {
@@ -99,10 +99,14 @@ class Pet_Admin_Page {
 		echo '</tbody></table>';
 
 		echo '<h2>' . esc_html__( 'Report', 'pet' ) . '</h2>';
-		Pet_Status_View::render_failure( $report['message'], $report['error'] ?? $state['error'] );
+		if ( Pet_Engine::is_success( $report['result'] ) && Pet_Gate::is_open() ) {
+			echo '<p>' . esc_html( Pet_Messages::outcome( $report['result'] ) ) . '</p>';
+		} else {
+			Pet_Status_View::render_failure( $report['error'] ?? $state['error'], Pet_Engine::is_success( $report['result'] ) ? $state['result'] : $report['result'], $report['message'] );
+		}
 
 		echo '<p>';
-		Pet_Status_View::render_retry_form( Pet_Gate::is_open() ? __( 'Run pending migrations', 'pet' ) : __( 'Retry migration', 'pet' ) );
+		Pet_Status_View::render_retry_form( Pet_Gate::is_open() ? __( 'Run pending migrations', 'pet' ) : __( 'Retry', 'pet' ) );
 		printf(
 			/* translators: %s: a WP-CLI command. */
 			esc_html__( 'From a shell: %s', 'pet' ),
@@ -159,7 +163,7 @@ class Pet_Admin_Page {
 		}
 		echo '<div class="wrap pet-migrations-network"><h1>' . esc_html__( 'PET Migrations on every site', 'pet' ) . '</h1>';
 		if ( isset( $_GET['pet_migrate_result'] ) ) { // phpcs:ignore WordPress.Security.NonceVerification -- display only.
-			printf( '<div class="notice notice-info"><p>%s <code>%s</code></p></div>', esc_html__( 'Ran on every site; the worst result was', 'pet' ), esc_html( Pet_Engine::name( (int) $_GET['pet_migrate_result'] ) ) ); // phpcs:ignore WordPress.Security.NonceVerification
+			printf( '<div class="notice notice-info"><p>%s %s</p></div>', esc_html__( 'Ran on every site where PET is active. Worst outcome:', 'pet' ), esc_html( Pet_Messages::outcome( (int) $_GET['pet_migrate_result'] ) ) ); // phpcs:ignore WordPress.Security.NonceVerification
 		}
 		$rows = array();
 		foreach ( Pet_Runner::site_ids() as $blog_id ) {
@@ -170,7 +174,7 @@ class Pet_Admin_Page {
 				'url'            => get_home_url( $blog_id, '/' ),
 				'schema_version' => $state['schema_version'] ?? '—',
 				'mode'           => Pet_Status_View::mode_label( $state['mode'] ),
-				'features'       => Pet_State::is_available( $state ) ? __( 'Available', 'pet' ) : __( 'Paused', 'pet' ),
+				'features'       => Pet_Gate::is_open_for( $state ) ? __( 'Available', 'pet' ) : __( 'Paused', 'pet' ),
 				'result'         => $state['result_name'] ?? '—',
 				'message'        => $state['message'],
 			);

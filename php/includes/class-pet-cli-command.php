@@ -10,8 +10,9 @@ defined( 'ABSPATH' ) || exit;
 /**
  * Runs and inspects PET's database migrations.
  *
- * Exit codes follow the engine's result codes: 0 PET_OK, 1 PET_PENDING, 2 PET_LOCKED,
- * 3 PET_MAINTENANCE, 4 PET_INVALID, 5 PET_CONFIG.
+ * Exit codes are the engine's result codes, so a deploy script can act on them: 0 PET_OK (the schema is up to date), 1 PET_PENDING (applied; background work remains), 2 PET_LOCKED (another process is migrating; nothing changed), 3 PET_MAINTENANCE (a migration failed and was undone; PET's features are paused), 4 PET_INVALID (the migration files are not valid; nothing ran), 5 PET_CONFIG (the extension or the database cannot be reached, or --network without a multisite; nothing ran).
+ *
+ * WP-CLI itself also exits with 1 when it refuses the command line (an unknown option, an extra argument, a --format it does not list), before PET runs; it then prints "Error: Parameter errors" or "Error: Too many positional arguments". `wp plugin activate pet` exits with the result code too when PET's migrations fail and PET deactivates itself.
  *
  * ## EXAMPLES
  *
@@ -37,7 +38,7 @@ class Pet_CLI_Command {
 	 * ## OPTIONS
 	 *
 	 * [--network]
-	 * : One row per site of the network instead.
+	 * : One row per site where PET is active instead.
 	 *
 	 * [--format=<format>]
 	 * : Output format.
@@ -57,7 +58,7 @@ class Pet_CLI_Command {
 		if ( $this->network( $assoc_args ) ) {
 			$rows  = array();
 			$worst = Pet_Engine::OK;
-			foreach ( Pet_Runner::site_ids() as $blog_id ) {
+			foreach ( Pet_Network::active_site_ids() as $blog_id ) {
 				$report = Pet_Runner::status_site( $blog_id );
 				$rows[] = $this->site_row( $blog_id, $report );
 				$worst  = max( $worst, $report['result'] );
@@ -100,7 +101,7 @@ class Pet_CLI_Command {
 	 * ## OPTIONS
 	 *
 	 * [--network]
-	 * : Every site of the network, with a progress bar.
+	 * : Every site of the network where PET is active, with a progress bar on a terminal.
 	 *
 	 * [--format=<format>]
 	 * : Output format.
@@ -120,13 +121,14 @@ class Pet_CLI_Command {
 	}
 
 	/**
-	 * Continues after maintenance once the cause is fixed: re-runs what is pending (and any
-	 * interrupted background work) and reports.
+	 * Continues after a failure once its cause is fixed.
+	 *
+	 * Re-runs what is pending, and any interrupted background work, then reports.
 	 *
 	 * ## OPTIONS
 	 *
 	 * [--network]
-	 * : Every site of the network, with a progress bar.
+	 * : Every site of the network where PET is active, with a progress bar on a terminal.
 	 *
 	 * [--format=<format>]
 	 * : Output format.
@@ -195,7 +197,7 @@ class Pet_CLI_Command {
 		};
 
 		if ( $this->network( $assoc_args ) ) {
-			$sites    = Pet_Runner::site_ids();
+			$sites    = Pet_Network::active_site_ids();
 			$progress = WP_CLI\Utils\make_progress_bar( __( 'Migrating sites', 'pet' ), count( $sites ) );
 			$rows     = array();
 			$worst    = Pet_Engine::OK;
@@ -208,7 +210,7 @@ class Pet_CLI_Command {
 			$progress->finish();
 			WP_CLI\Utils\format_items( $format, $rows, self::RUN_FIELDS );
 			/* translators: %d: number of sites. */
-			$this->finish( $worst, sprintf( _n( 'Ran on %d site.', 'Ran on %d sites.', count( $sites ), 'pet' ), count( $sites ) ), $format );
+			$this->finish( $worst, sprintf( _n( 'Ran on %d site where PET is active.', 'Ran on %d sites where PET is active.', count( $sites ), 'pet' ), count( $sites ) ), $format );
 			return;
 		}
 
@@ -240,8 +242,8 @@ class Pet_CLI_Command {
 	 * Ends the command with the exit code of the result.
 	 *
 	 * @param int        $result  Result code.
-	 * @param string     $message Message.
-	 * @param string     $format  Output format (messages go to STDERR for json/csv).
+	 * @param string     $message What happened, for a success.
+	 * @param string     $format  Output format (a success line only with the table format).
 	 * @param array|null $error   Error details.
 	 */
 	private function finish( $result, $message, $format, $error = null ) {
@@ -253,13 +255,12 @@ class Pet_CLI_Command {
 			return;
 		}
 		if ( Pet_Engine::PENDING === $result ) {
-			WP_CLI::warning( $message );
+			WP_CLI::warning( Pet_Messages::outcome( $result ) );
 			WP_CLI::halt( $result );
 		}
-		if ( is_array( $error ) && ! empty( $error['version'] ) ) {
-			$message .= sprintf( ' [%s, step %s: %s]', $error['version'], $error['step'] ?? '-', $error['reason'] ?? '' );
-		}
-		WP_CLI::error( sprintf( '%s (%s)', $message, Pet_Engine::name( $result ) ), $result );
+		$reason = Pet_Messages::reason_of_result( $result );
+		$text   = Pet_Messages::plain( $reason, $error, $result, 'cli-active', false, is_array( $error ) ? '' : $message );
+		WP_CLI::error( $text . ' (' . Pet_Engine::name( $result ) . ')', $result );
 	}
 
 	/**
@@ -269,11 +270,8 @@ class Pet_CLI_Command {
 	 * @return string
 	 */
 	private function format( $assoc_args ) {
-		$format = (string) WP_CLI\Utils\get_flag_value( $assoc_args, 'format', 'table' );
-		if ( ! in_array( $format, array( 'table', 'json', 'csv' ), true ) ) {
-			WP_CLI::error( sprintf( 'Unknown format "%s": use table, json or csv.', $format ), Pet_Engine::CONFIG );
-		}
-		return $format;
+		// WP-CLI has checked the value against the synopsis (options: table, json, csv).
+		return (string) WP_CLI\Utils\get_flag_value( $assoc_args, 'format', 'table' );
 	}
 
 	/**

@@ -8,20 +8,24 @@
 defined( 'ABSPATH' ) || exit;
 
 /**
- * While a migration failed (maintenance), another process migrates, or blocking background
- * work runs, PET's own pages, REST routes and actions answer that PET is under maintenance.
- * The rest of the site keeps working; the operator screen and status route stay open.
+ * The one owner of "may PET's features run now?". It decides from a single source of truth,
+ * the site's state mirror (Pet_State), which every run of the engine keeps in step and which
+ * Pet_Runner marks "migrating" before a run starts, so the gate is shut for every other
+ * request from the moment a migration begins until its result is recorded.
+ *
+ * While shut, PET's own pages, REST routes and actions answer that PET is unavailable; the
+ * rest of the site keeps working, and the operator's screen and status routes stay open.
  */
 class Pet_Gate {
 
 	/** REST namespace of PET's features. */
 	const REST_NAMESPACE = 'pet/v1';
 
-	/** Routes that stay open in maintenance (the operator's view of what went wrong). */
+	/** Routes that stay open while the gate is shut (the operator's view of what went wrong). */
 	const OPEN_ROUTES = array( '/pet/v1/migrations' );
 
-	/** Default Retry-After, in seconds. */
-	const RETRY_AFTER = 300;
+	/** Retry-After while a migration runs, in seconds. */
+	const RETRY_AFTER_MIGRATING = 30;
 
 	/**
 	 * Hooks.
@@ -31,41 +35,96 @@ class Pet_Gate {
 	}
 
 	/**
-	 * Whether PET's features may run now.
+	 * The decision for a state, without side effects (unit-tested).
 	 *
+	 * Reasons: ready, background (work that does not block), unknown (no state yet), halted
+	 * (an activation failed), migrating, blocking (background work that blocks), maintenance
+	 * (a migration failed and was undone), invalid (the migration files are not valid; nothing
+	 * ran), config (the engine or the database cannot be reached), locked.
+	 *
+	 * @param array $state State (see Pet_State::defaults()).
+	 * @return array{open:bool,reason:string}
+	 */
+	public static function decide( array $state ) {
+		$closed = function ( $reason ) {
+			return array(
+				'open'   => false,
+				'reason' => $reason,
+			);
+		};
+		if ( ! empty( $state['activation_failure'] ) ) {
+			return $closed( 'halted' );
+		}
+		$mode = $state['mode'] ?? null;
+		if ( 'migrating' === $mode ) {
+			return $closed( 'migrating' );
+		}
+		if ( 'maintenance' === $mode ) {
+			return $closed( 'maintenance' );
+		}
+		if ( 'background' === $mode && ! empty( $state['blocking'] ) ) {
+			return $closed( 'blocking' );
+		}
+		// The code and the database disagree and nothing could run: keep PET's features shut,
+		// unless all that is wrong is a migration file still arriving (nothing ran, and the
+		// next request after it is complete runs it).
+		$result = isset( $state['result'] ) ? (int) $state['result'] : null;
+		if ( 3 === $result ) {
+			return $closed( 'maintenance' );
+		}
+		if ( 4 === $result && empty( $state['arriving'] ) ) {
+			return $closed( 'invalid' );
+		}
+		if ( 5 === $result ) {
+			return $closed( 'config' );
+		}
+		if ( null === $mode ) {
+			return $closed( 4 === $result ? 'invalid' : 'unknown' );
+		}
+		return array(
+			'open'   => true,
+			'reason' => 'background' === $mode ? 'background' : 'ready',
+		);
+	}
+
+	/**
+	 * Whether PET's features may run for a state (default: the current site's).
+	 *
+	 * @param array|null $state State.
 	 * @return bool
 	 */
-	public static function is_open() {
+	public static function is_open_for( $state = null ) {
+		$state = null === $state ? Pet_State::get() : $state;
 		/**
 		 * Filters whether PET's own features are available.
 		 *
 		 * @param bool  $open  Whether the gate is open.
-		 * @param array $state PET Migrate state of the current site.
+		 * @param array $state PET Migrate state of the site.
 		 */
-		return (bool) apply_filters( 'pet_is_available', Pet_State::is_available(), Pet_State::get() );
+		return (bool) apply_filters( 'pet_is_available', self::decide( $state )['open'], $state );
 	}
 
 	/**
-	 * Seconds a client should wait before trying again.
+	 * Whether PET's features may run now on the current site.
 	 *
-	 * @return int
+	 * @return bool
 	 */
-	public static function retry_after() {
-		/** Filters the Retry-After sent while PET is under maintenance. */
-		return max( 1, (int) apply_filters( 'pet_maintenance_retry_after', self::RETRY_AFTER ) );
+	public static function is_open() {
+		return self::is_open_for( null );
 	}
 
 	/**
-	 * The one sentence users of PET's features see.
+	 * Why the gate is shut on the current site (or "ready").
 	 *
 	 * @return string
 	 */
-	public static function message() {
-		return __( 'PET is under maintenance while its database is being updated. Please try again in a few minutes.', 'pet' );
+	public static function reason() {
+		return self::decide( Pet_State::get() )['reason'];
 	}
 
 	/**
-	 * REST: PET's routes answer 503 with Retry-After while the gate is shut.
+	 * REST: PET's routes answer 503 while the gate is shut; Retry-After only while a migration
+	 * runs, because otherwise nothing changes until an administrator acts.
 	 *
 	 * @param mixed           $result  Response so far (null to continue).
 	 * @param WP_REST_Server  $server  Server.
@@ -85,16 +144,34 @@ class Pet_Gate {
 		if ( self::is_open() ) {
 			return $result;
 		}
+		$reason   = self::reason();
 		$response = new WP_REST_Response(
 			array(
-				'code'    => 'pet_maintenance',
-				'message' => self::message(),
+				'code'    => 'migrating' === $reason ? 'pet_migrating' : 'pet_maintenance',
+				'message' => Pet_Messages::visitor( $reason ),
 				'data'    => array( 'status' => 503 ),
 			),
 			503
 		);
-		$response->header( 'Retry-After', (string) self::retry_after() );
+		$retry_after = self::retry_after( $reason );
+		if ( null !== $retry_after ) {
+			$response->header( 'Retry-After', (string) $retry_after );
+		}
 		return $response;
+	}
+
+	/**
+	 * Seconds a client should wait before trying again, or null when waiting will not help.
+	 *
+	 * @param string $reason Why the gate is shut.
+	 * @return int|null
+	 */
+	public static function retry_after( $reason ) {
+		if ( ! in_array( $reason, array( 'migrating', 'blocking' ), true ) ) {
+			return null;
+		}
+		/** Filters the Retry-After sent while PET migrates. */
+		return max( 1, (int) apply_filters( 'pet_maintenance_retry_after', self::RETRY_AFTER_MIGRATING ) );
 	}
 
 	/**
@@ -104,7 +181,10 @@ class Pet_Gate {
 	public static function on_load_admin_page() {
 		if ( ! self::is_open() ) {
 			status_header( 503 );
-			header( 'Retry-After: ' . self::retry_after() );
+			$retry_after = self::retry_after( self::reason() );
+			if ( null !== $retry_after ) {
+				header( 'Retry-After: ' . $retry_after );
+			}
 		}
 	}
 
@@ -113,7 +193,7 @@ class Pet_Gate {
 	 */
 	public static function render_closed() {
 		echo '<div class="wrap"><h1>' . esc_html__( 'PET', 'pet' ) . '</h1>';
-		echo '<div class="notice notice-warning inline"><p>' . esc_html( self::message() ) . '</p></div>';
+		echo '<div class="notice notice-warning inline"><p>' . esc_html( Pet_Messages::visitor( self::reason() ) ) . '</p></div>';
 		if ( Pet_Admin_Page::current_user_can_manage() ) {
 			printf(
 				'<p><a href="%s">%s</a></p>',
@@ -131,7 +211,11 @@ class Pet_Gate {
 		if ( self::is_open() ) {
 			return;
 		}
-		header( 'Retry-After: ' . self::retry_after() );
-		wp_die( esc_html( self::message() ), esc_html__( 'PET is under maintenance', 'pet' ), array( 'response' => 503 ) );
+		$reason      = self::reason();
+		$retry_after = self::retry_after( $reason );
+		if ( null !== $retry_after ) {
+			header( 'Retry-After: ' . $retry_after );
+		}
+		wp_die( esc_html( Pet_Messages::visitor( $reason ) ), esc_html__( 'PET is unavailable', 'pet' ), array( 'response' => 503 ) );
 	}
 }

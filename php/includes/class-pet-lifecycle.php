@@ -94,8 +94,20 @@ class Pet_Lifecycle {
 	}
 
 	/**
+	 * The deactivation hook. PET keeps all its data (tables, registry, state) so that
+	 * activating it again finds everything as it was; it only drops the directory cache that
+	 * version 0.1.0 kept (a newer PET lists the directory through the engine instead).
+	 */
+	public static function on_deactivation() {
+		delete_option( 'pet_migrate_code' );
+	}
+
+	/**
 	 * Under WP-CLI nobody loads an admin page next: deactivate at once (after WordPress has
-	 * marked the plugin active) and say why. `wp plugin activate` then reports the failure.
+	 * marked the plugin active) and end the command with an error whose exit code is the
+	 * engine's result code. Without this, `wp plugin activate pet` would report "Success"
+	 * and exit 0 (it counts the activate_plugin() call, not whether the plugin stayed
+	 * active), and a deploy script could not tell. WP_CLI::error() prints even under --quiet.
 	 *
 	 * @param string $plugin       Plugin basename.
 	 * @param bool   $network_wide Network activation.
@@ -105,11 +117,21 @@ class Pet_Lifecycle {
 			return;
 		}
 		$halted = self::halt( (bool) $network_wide );
-		if ( null !== $halted && class_exists( 'WP_CLI' ) ) {
-			foreach ( $halted['sites'] as $blog_id => $summary ) {
-				WP_CLI::warning( sprintf( 'PET was not activated (site %d): %s', $blog_id, $summary['message'] ) );
-			}
+		if ( null === $halted || ! class_exists( 'WP_CLI' ) ) {
+			return;
 		}
+		$worst = Pet_Engine::OK;
+		$parts = array();
+		foreach ( $halted['sites'] as $blog_id => $summary ) {
+			$worst = max( $worst, (int) $summary['result'] );
+			$text  = Pet_Messages::plain( 'halted', $summary['error'], $summary['result'], 'cli-inactive', $halted['network'], $summary['message'] );
+			if ( $halted['network'] ) {
+				/* translators: 1: site ID, 2: site address. */
+				$text = sprintf( __( 'Site %1$d (%2$s):', 'pet' ), $blog_id, get_home_url( $blog_id, '/' ) ) . "\n" . $text;
+			}
+			$parts[] = $text;
+		}
+		WP_CLI::error( implode( "\n", $parts ), max( 1, $worst ) );
 	}
 
 	/**
@@ -187,51 +209,24 @@ class Pet_Lifecycle {
 	}
 
 	/**
-	 * Upgrade detection, early on every request, at no database query of its own: the code key
-	 * and the schema version come from autoloaded options; the directory is read only when
-	 * the code key changed.
+	 * Upgrade detection, early on every request, at no database query of its own: the state
+	 * comes from an autoloaded option, and the engine lists the migrations directory (one
+	 * stat per file, no file opened) to compute the deployment key.
 	 */
 	public static function maybe_upgrade() {
 		// WP-CLI is explicit: `wp pet migrate run` migrates; `wp pet migrate status` must not.
 		if ( wp_installing() || ( defined( 'WP_CLI' ) && WP_CLI ) ) {
 			return;
 		}
-		$state = Pet_State::get();
-		if ( $state['activation_failure'] ) {
-			return; // A halted activation waits for an administrator; it is not retried here.
-		}
-		$key    = Pet_Migration_Files::key();
-		$newest = Pet_Migration_Files::newest_version( $key );
-		if ( ! self::needs_run( $state, $newest, $key ) ) {
+		$listing = Pet_Migration_Files::listing();
+		$key     = Pet_Migration_Files::key( $listing );
+		/** Filters the pause between automatic attempts that could not start. */
+		$pause = (int) apply_filters( 'pet_migrate_retry_seconds', self::RETRY_SECONDS );
+		if ( Pet_Upgrade_Policy::RUN !== Pet_Upgrade_Policy::decide( Pet_State::get(), $listing, $key, time(), $pause ) ) {
 			return;
 		}
 		// Never make a visitor wait on the lock: another request is already migrating.
-		Pet_Runner::run_site( 'upgrade', null, array( 'lock_timeout_seconds' => 0 ), $key );
-	}
-
-	/**
-	 * Whether the engine must run for this request.
-	 *
-	 * @param array       $state  Current state.
-	 * @param string|null $newest Newest shipped migration version.
-	 * @param string      $key    Current code key.
-	 * @return bool
-	 */
-	public static function needs_run( array $state, $newest, $key ) {
-		$behind    = null !== $newest && $newest !== $state['schema_version'];
-		$unhealthy = ! Pet_State::is_available( $state );
-		if ( ! $behind && ! $unhealthy ) {
-			return false;
-		}
-		if ( $state['attempt_key'] !== $key ) {
-			return true; // New code: one automatic attempt.
-		}
-		// The same code was tried already. A failed migration waits for an operator (Retry,
-		// WP-CLI) or a new deployment; a run that could not start is retried after a pause.
-		$transient = array( Pet_Engine::LOCKED, Pet_Engine::CONFIG, Pet_Engine::INVALID );
-		/** Filters the pause between automatic attempts that could not start. */
-		$pause = (int) apply_filters( 'pet_migrate_retry_seconds', self::RETRY_SECONDS );
-		return in_array( (int) $state['result'], $transient, true ) && time() - (int) $state['attempted_at'] >= $pause;
+		Pet_Runner::run_site( 'upgrade', null, array( 'lock_timeout_seconds' => 0 ), $key, $listing );
 	}
 
 	/**
@@ -254,25 +249,16 @@ class Pet_Lifecycle {
 		}
 		// The key the new code will compute, so its first request does not try again.
 		$data = get_plugin_data( PET_PLUGIN_FILE, false, false );
-		clearstatcache();
-		$key = self::key_for_version( $data['Version'] );
+		Pet_Migration_Files::forget();
+		$listing = Pet_Migration_Files::listing();
+		$key     = Pet_Migration_Files::key_for( $data['Version'], $listing );
+		// WordPress's automatic updates run from WP-Cron; anything else is someone clicking.
+		$context = wp_doing_cron() ? 'auto-update' : 'update';
 
 		$network = Pet_Network::is_network_active();
 		foreach ( $network ? Pet_Runner::site_ids() : array( null ) as $blog_id ) {
-			Pet_Runner::run_site( 'upgrade', $blog_id, array(), $key );
+			Pet_Runner::run_site( $context, $blog_id, array(), $key, $listing );
 		}
-		Pet_Migration_Files::forget();
-	}
-
-	/**
-	 * The code key for a given plugin version (see Pet_Migration_Files::key()).
-	 *
-	 * @param string $version Plugin version.
-	 * @return string
-	 */
-	private static function key_for_version( $version ) {
-		$current = Pet_Migration_Files::key();
-		return $version . substr( $current, strpos( $current, '|' ) );
 	}
 
 	/**

@@ -35,6 +35,26 @@ class Pet_Network {
 	}
 
 	/**
+	 * IDs of the sites where PET is active: every site when it is network-active, otherwise
+	 * those that activated it themselves (one option read per site, so only for explicit
+	 * operator actions such as `wp pet migrate run --network`, never on ordinary requests).
+	 *
+	 * @return int[]
+	 */
+	public static function active_site_ids() {
+		if ( ! is_multisite() || self::is_network_active() ) {
+			return Pet_Runner::site_ids();
+		}
+		$active = array();
+		foreach ( Pet_Runner::site_ids() as $blog_id ) {
+			if ( in_array( PET_PLUGIN_BASENAME, (array) get_blog_option( $blog_id, 'active_plugins', array() ), true ) ) {
+				$active[] = $blog_id;
+			}
+		}
+		return $active;
+	}
+
+	/**
 	 * Migrates a new site of a network where PET is network-active.
 	 *
 	 * @param WP_Site $site The new site.

@@ -65,7 +65,7 @@ class Pet_Notices {
 		foreach ( array_slice( Pet_Runner::site_ids(), 0, self::NETWORK_SITES_CHECKED ) as $blog_id ) {
 			$state = get_blog_option( $blog_id, Pet_State::OPTION );
 			$state = array_merge( Pet_State::defaults(), is_array( $state ) ? $state : array() );
-			if ( null !== $state['mode'] && ! Pet_State::is_available( $state ) ) {
+			if ( null !== $state['mode'] && ! Pet_Gate::is_open_for( $state ) ) {
 				$closed[ $blog_id ] = $state;
 			}
 			if ( count( $closed ) >= self::NETWORK_SITES_LISTED ) {
@@ -76,23 +76,20 @@ class Pet_Notices {
 			return;
 		}
 		echo '<div class="notice notice-error pet-migrate-notice">';
-		echo '<p><strong>' . esc_html__( 'PET is in maintenance on some sites: a database migration failed there.', 'pet' ) . '</strong></p><ul>';
+		echo '<p><strong>' . esc_html__( 'PET is paused on some sites: their database could not be updated.', 'pet' ) . '</strong></p><ul>';
 		foreach ( $closed as $blog_id => $state ) {
+			$reason    = Pet_Gate::decide( $state )['reason'];
 			$migration = Pet_Status_View::failed_migration( $state['error'] );
 			printf(
 				'<li><a href="%1$s">%2$s</a>: %3$s%4$s</li>',
 				esc_url( get_admin_url( $blog_id, 'tools.php?page=' . Pet_Admin_Page::SLUG ) ),
 				esc_html( get_home_url( $blog_id, '/' ) ),
-				esc_html( $state['message'] ),
+				esc_html( Pet_Messages::headline( $reason ) . ' ' . Pet_Messages::explanation( $state['error']['kind'] ?? null, $state['result'] ) ),
 				null === $migration ? '' : ' <code>' . esc_html( $migration ) . '</code>'
 			);
 		}
 		echo '</ul><p>';
-		printf(
-			/* translators: %s: a WP-CLI command. */
-			esc_html__( 'Fix the cause, then retry on each site, or run %s.', 'pet' ),
-			'<code>wp pet migrate resume --network</code>'
-		);
+		echo esc_html( Pet_Messages::advice( 'active', 'maintenance', true ) );
 		printf( ' <a href="%s">%s</a></p></div>', esc_url( network_admin_url( 'settings.php?page=' . Pet_Admin_Page::SLUG ) ), esc_html__( 'See every site', 'pet' ) );
 	}
 
@@ -103,33 +100,28 @@ class Pet_Notices {
 	 */
 	private static function render_halted( array $halted ) {
 		echo '<div class="notice notice-error pet-migrate-notice pet-migrate-halted">';
-		$first = reset( $halted['sites'] );
-		echo '<p><strong>' . esc_html__( 'PET was not activated: its database could not be migrated.', 'pet' ) . '</strong> ';
-		echo esc_html( Pet_Status_View::outcome( (int) $first['result'] ) ) . ' ';
+		echo '<p><strong>' . esc_html( Pet_Messages::headline( 'halted' ) ) . '</strong> ';
 		echo esc_html__( 'PET stays inactive until the cause is fixed.', 'pet' ) . '</p>';
+		$reason = 'maintenance';
 		foreach ( $halted['sites'] as $blog_id => $summary ) {
 			if ( $halted['network'] ) {
 				/* translators: %s: a site's address. */
 				echo '<p>' . esc_html( sprintf( __( 'Site %s:', 'pet' ), get_home_url( $blog_id, '/' ) ) ) . '</p>';
 			}
-			Pet_Status_View::render_failure( $summary['message'], $summary['error'] );
+			$reason = Pet_Messages::reason_of_result( (int) $summary['result'] );
+			Pet_Status_View::render_failure( $summary['error'], $summary['result'], $summary['message'] );
 		}
 		$activate_url = wp_nonce_url(
 			( $halted['network'] ? network_admin_url( 'plugins.php' ) : admin_url( 'plugins.php' ) ) . '?action=activate&plugin=' . rawurlencode( PET_PLUGIN_BASENAME ),
 			'activate-plugin_' . PET_PLUGIN_BASENAME
 		);
-		echo '<p>' . esc_html__( 'Next: fix the cause named above, then activate PET again.', 'pet' ) . ' ';
-		printf( '<a class="button button-primary" href="%s">%s</a> ', esc_url( $activate_url ), esc_html__( 'Retry activation', 'pet' ) );
-		printf(
-			/* translators: %s: a WP-CLI command. */
-			esc_html__( 'or run %s', 'pet' ),
-			'<code>' . esc_html( 'wp plugin activate ' . dirname( PET_PLUGIN_BASENAME ) . ( $halted['network'] ? ' --network' : '' ) ) . '</code>'
-		);
+		echo '<p>' . esc_html( Pet_Messages::advice( 'inactive', $reason, $halted['network'] ) ) . ' ';
+		printf( '<a class="button button-primary" href="%s">%s</a>', esc_url( $activate_url ), esc_html__( 'Retry activation', 'pet' ) );
 		echo '</p></div>';
 	}
 
 	/**
-	 * The notice while PET is gated on this site.
+	 * The notice while PET is gated on this site: one headline, what went wrong, what to do.
 	 */
 	private static function render_maintenance() {
 		// Read the engine's state table (this only happens while something is wrong).
@@ -138,43 +130,38 @@ class Pet_Notices {
 		if ( Pet_Gate::is_open() ) {
 			return; // The state table shows the problem was fixed meanwhile (e.g. from WP-CLI).
 		}
-		$error   = is_array( $report['error'] ) ? $report['error'] : $state['error'];
-		$message = ( Pet_Engine::CONFIG === $report['result'] || '' === $state['message'] ) ? $report['message'] : $state['message'];
+		$reason  = Pet_Gate::reason();
+		$error   = Pet_Engine::CONFIG === $report['result'] && is_array( $report['error'] ) ? $report['error'] : $state['error'];
+		$result  = Pet_Engine::CONFIG === $report['result'] ? Pet_Engine::CONFIG : $state['result'];
+		$message = Pet_Engine::CONFIG === $report['result'] ? $report['message'] : $state['message'];
 
 		echo '<div class="notice notice-error pet-migrate-notice pet-migrate-maintenance">';
-		if ( 'migrating' === $state['mode'] ) {
-			echo '<p><strong>' . esc_html__( 'PET is updating its database.', 'pet' ) . '</strong> ';
-		} else {
-			echo '<p><strong>' . esc_html__( 'PET is in maintenance mode: a database migration could not be applied.', 'pet' ) . '</strong> ';
-		}
+		echo '<p><strong>' . esc_html( Pet_Messages::headline( $reason ) ) . '</strong> ';
 		echo esc_html__( "PET's own pages and features are paused; the rest of your site works normally.", 'pet' ) . '</p>';
-		Pet_Status_View::render_failure( $message, $error );
-		echo '<p>' . esc_html__( 'Next: fix the cause named above, then retry.', 'pet' ) . ' ';
-		Pet_Status_View::render_retry_form( __( 'Retry migration', 'pet' ) );
-		printf(
-			/* translators: %s: a WP-CLI command. */
-			esc_html__( 'or run %s', 'pet' ),
-			'<code>' . esc_html( Pet_Status_View::cli_command() ) . '</code>'
-		);
-		printf( ' &middot; <a href="%s">%s</a>', esc_url( Pet_Admin_Page::url() ), esc_html__( 'PET Migrations', 'pet' ) );
+		if ( 'migrating' !== $reason ) {
+			Pet_Status_View::render_failure( $error, $result, $message );
+		}
+		echo '<p>' . esc_html( Pet_Messages::advice( 'active', $reason, false, is_multisite() ? home_url( '/' ) : '' ) ) . ' ';
+		if ( 'migrating' !== $reason ) {
+			Pet_Status_View::render_retry_form( __( 'Retry', 'pet' ) );
+		}
+		printf( '<a href="%s">%s</a>', esc_url( Pet_Admin_Page::url() ), esc_html__( 'PET Migrations', 'pet' ) );
 		echo '</p></div>';
 	}
 
 	/**
-	 * The outcome of a Retry, once, after the redirect.
+	 * The outcome of a Retry, once, after the redirect: in words, not a result code.
 	 */
 	private static function render_retry_result() {
 		if ( ! isset( $_GET['pet_migrate_result'] ) ) { // phpcs:ignore WordPress.Security.NonceVerification -- display only.
 			return;
 		}
 		$code  = (int) $_GET['pet_migrate_result']; // phpcs:ignore WordPress.Security.NonceVerification
-		$state = Pet_State::get();
 		$class = Pet_Engine::is_success( $code ) ? 'notice-success' : 'notice-warning';
 		printf(
-			'<div class="notice %1$s is-dismissible pet-migrate-retry-result"><p>%2$s <code>%3$s</code></p></div>',
+			'<div class="notice %1$s is-dismissible pet-migrate-retry-result"><p>%2$s</p></div>',
 			esc_attr( $class ),
-			esc_html( $state['message'] ),
-			esc_html( Pet_Engine::name( $code ) )
+			esc_html( Pet_Messages::outcome( $code ) )
 		);
 	}
 }

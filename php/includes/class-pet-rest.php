@@ -59,10 +59,10 @@ class Pet_Rest {
 	 * @return WP_REST_Response
 	 */
 	public static function status() {
-		$report                        = Pet_Runner::status_site();
+		$report                   = Pet_Runner::status_site();
 		$report['available']      = Pet_Gate::is_open();
 		$report['site_id']        = get_current_blog_id();
-		$report['newest_shipped'] = Pet_Migration_Files::scan_newest();
+		$report['newest_shipped'] = Pet_Migration_Files::newest_version();
 		$report['engine_version'] = Pet_Engine::version();
 		$report['last_run']       = array_intersect_key( Pet_State::get(), array_flip( array( 'context', 'result', 'result_name', 'message', 'attempted_at' ) ) );
 		return new WP_REST_Response( $report, 200 );

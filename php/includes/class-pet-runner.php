@@ -20,18 +20,20 @@ class Pet_Runner {
 	/**
 	 * Applies pending migrations of one site.
 	 *
-	 * @param string      $context     activation | upgrade | retry | cli | site-init.
+	 * @param string      $context     activation | upgrade | auto-update | update | retry | cli | site-init.
 	 * @param int|null    $blog_id     Site (multisite), null for the current one.
 	 * @param array       $extra       Engine config overrides (e.g. lock_timeout_seconds).
-	 * @param string|null $attempt_key Code key when this is an automatic attempt.
+	 * @param string|null $attempt_key Deployment key when this is an automatic attempt.
+	 * @param array|null  $listing     The engine's listing the key was computed from.
 	 * @return array Engine report.
 	 */
-	public static function run_site( $context, $blog_id = null, array $extra = array(), $attempt_key = null ) {
+	public static function run_site( $context, $blog_id = null, array $extra = array(), $attempt_key = null, $listing = null ) {
 		return self::on_site(
 			$blog_id,
-			function () use ( $context, $blog_id, $extra, $attempt_key ) {
+			function () use ( $context, $blog_id, $extra, $attempt_key, $listing ) {
+				Pet_State::mark_migrating( $attempt_key );
 				$report = Pet_Engine::activate( Pet_DB_Config::for_site( null, $extra ) );
-				self::after( $report, $context, $blog_id, $attempt_key );
+				self::after( $report, $context, $blog_id, $attempt_key, $listing );
 				return $report;
 			}
 		);
@@ -53,6 +55,7 @@ class Pet_Runner {
 		return self::on_site(
 			$blog_id,
 			function () use ( $context, $blog_id, $extra ) {
+				Pet_State::mark_migrating();
 				$report = pet_migrate_resume( Pet_DB_Config::for_site( null, $extra ) );
 				$report = is_array( $report ) ? $report : Pet_Engine::failure_report( Pet_Engine::CONFIG, 'extension_error', __( 'The PET Migrate extension returned no report.', 'pet' ) );
 				self::after( $report, $context, $blog_id, null );
@@ -102,7 +105,7 @@ class Pet_Runner {
 	}
 
 	/**
-	 * Applies pending migrations on every site of the network.
+	 * Applies pending migrations on every site of the network where PET is active.
 	 *
 	 * @param string        $context  Context.
 	 * @param callable|null $progress Called after each site with ( $blog_id, $report ).
@@ -110,7 +113,7 @@ class Pet_Runner {
 	 */
 	public static function run_network( $context, $progress = null ) {
 		$reports = array();
-		foreach ( self::site_ids() as $blog_id ) {
+		foreach ( Pet_Network::active_site_ids() as $blog_id ) {
 			$reports[ $blog_id ] = self::run_site( $context, $blog_id );
 			if ( is_callable( $progress ) ) {
 				call_user_func( $progress, $blog_id, $reports[ $blog_id ] );
@@ -168,13 +171,17 @@ class Pet_Runner {
 	 * @param array       $report      Report.
 	 * @param string      $context     Context.
 	 * @param int|null    $blog_id     Site.
-	 * @param string|null $attempt_key Code key of an automatic attempt.
+	 * @param string|null $attempt_key Deployment key of an automatic attempt.
+	 * @param array|null  $listing     The engine's listing the key was computed from.
 	 */
-	private static function after( array $report, $context, $blog_id, $attempt_key ) {
+	private static function after( array $report, $context, $blog_id, $attempt_key, $listing = null ) {
 		// A request that found the lock taken leaves the state to the process that holds it:
-		// recording "locked" after that process recorded its result would shut the gate.
+		// recording "locked" after that process recorded its result would shut the gate. (Its
+		// "migrating" mark was written before that process's result, which replaced it.)
 		if ( Pet_Engine::LOCKED !== $report['result'] || 'upgrade' !== $context ) {
-			Pet_State::record_report( $report, $context, $attempt_key );
+			// A file a deployment is still writing cannot be parsed yet; it is not a broken release.
+			$arriving = is_array( $listing ) && Pet_Migration_Files::looks_like_arriving( $report, $listing );
+			Pet_State::record_report( $report, $context, $attempt_key, $arriving );
 		}
 		// A later run that succeeds (Retry, WP-CLI) completes a halted activation: PET stays active.
 		if ( 'activation' !== $context && Pet_Engine::is_success( $report['result'] ) && Pet_State::get()['activation_failure'] ) {

@@ -17,9 +17,6 @@ class Pet_State {
 	/** Option name (autoloaded). */
 	const OPTION = 'pet_migrate_state';
 
-	/** Modes in which PET's own features are gated. */
-	const GATED_MODES = array( 'migrating', 'maintenance' );
-
 	/**
 	 * The state of the current site.
 	 *
@@ -50,6 +47,10 @@ class Pet_State {
 			'attempt_key'        => null,
 			'attempted_at'       => 0,
 			'activation_failure' => false,
+			'arriving'           => false,
+			'migrating_since'    => 0,
+			'mode_before'        => null,
+			'mailed'             => null,
 			'updated_at'         => 0,
 		);
 	}
@@ -59,12 +60,25 @@ class Pet_State {
 	 *
 	 * @param array       $report      Engine report.
 	 * @param string      $context     What produced it: activation, upgrade, retry, cli, status, site-init.
-	 * @param string|null $attempt_key Code key of an automatic attempt (see Pet_Migration_Files::key()).
+	 * @param string|null $attempt_key Deployment key of an automatic attempt (see Pet_Migration_Files::key()).
+	 * @param bool        $arriving    Whether the report only shows files still arriving (see Pet_Migration_Files::looks_like_arriving()).
 	 * @return array The new state.
 	 */
-	public static function record_report( array $report, $context, $attempt_key = null ) {
+	public static function record_report( array $report, $context, $attempt_key = null, $arriving = false ) {
 		$old   = self::get();
 		$state = $old;
+
+		if ( Pet_Engine::LOCKED === (int) $report['result'] && 'migrating' === $state['mode'] ) {
+			// Another process holds the lock, so it is migrating: the gate stays closed.
+			$state['migrating_since'] = time();
+		} else {
+			// The run is over: the mode before it stands unless the report says otherwise.
+			if ( 'migrating' === $state['mode'] && $state['migrating_since'] ) {
+				$state['mode'] = $state['mode_before'];
+			}
+			$state['migrating_since'] = 0;
+			$state['mode_before']     = null;
+		}
 
 		// A report that could not read the database (PET_CONFIG, PET_LOCKED) leaves what we knew.
 		foreach ( array( 'schema_version', 'target_version', 'mode' ) as $key ) {
@@ -79,6 +93,7 @@ class Pet_State {
 		$state['blocking']    = ! empty( $report['blocking'] );
 		$state['cutovers']    = isset( $report['cutovers'] ) && is_array( $report['cutovers'] ) ? $report['cutovers'] : $state['cutovers'];
 		$state['context']     = $context;
+		$state['arriving']    = (bool) $arriving;
 		if ( null !== $attempt_key ) {
 			$state['attempt_key']  = $attempt_key;
 			$state['attempted_at'] = time();
@@ -100,24 +115,38 @@ class Pet_State {
 	}
 
 	/**
-	 * Whether PET's own features may run on the current site.
+	 * Marks the site as migrating before the engine runs, so that every other request closes
+	 * PET's features at once (the engine's own state row is written inside the run, where
+	 * WordPress does not look). The mark is undone by record_report(); a run that crashed
+	 * leaves it behind, and Pet_Upgrade_Policy runs the engine again once it is stale.
 	 *
-	 * @param array|null $state State (default: the current site's).
-	 * @return bool
+	 * @param string|null $attempt_key Deployment key of an automatic attempt.
 	 */
-	public static function is_available( $state = null ) {
-		$state = null === $state ? self::get() : $state;
-		if ( $state['activation_failure'] || null === $state['mode'] ) {
-			return false;
+	public static function mark_migrating( $attempt_key = null ) {
+		$old   = self::get();
+		$state = $old;
+		if ( 'migrating' !== $state['mode'] || ! $state['migrating_since'] ) {
+			$state['mode_before'] = $state['mode'];
 		}
-		if ( in_array( $state['mode'], self::GATED_MODES, true ) ) {
-			return false;
+		$state['mode']            = 'migrating';
+		$state['migrating_since'] = time();
+		if ( null !== $attempt_key ) {
+			$state['attempt_key']  = $attempt_key;
+			$state['attempted_at'] = time();
 		}
-		if ( 'background' === $state['mode'] && $state['blocking'] ) {
-			return false;
-		}
-		// The code and the database disagree and nothing could run: keep PET's features shut.
-		return ! in_array( (int) $state['result'], array( Pet_Engine::INVALID, Pet_Engine::CONFIG, Pet_Engine::MAINTENANCE ), true );
+		self::save( $state, $old );
+	}
+
+	/**
+	 * Records which failure the site administrator was emailed about.
+	 *
+	 * @param string|null $signature Failure signature (null: forget it).
+	 */
+	public static function set_mailed( $signature ) {
+		$old             = self::get();
+		$state           = $old;
+		$state['mailed'] = null === $signature ? null : (string) $signature;
+		self::save( $state, $old );
 	}
 
 	/**

@@ -23,42 +23,24 @@ class Pet_Status_View {
 		if ( ! is_array( $error ) || empty( $error['version'] ) ) {
 			return null;
 		}
-		$name = null;
-		foreach ( Pet_Migration_Files::scan() as $migration ) {
-			if ( $migration['version'] === $error['version'] ) {
-				$name = $migration['name'];
-			}
-		}
+		$name = Pet_Migration_Files::name_of( $error['version'] );
 		return null === $name ? (string) $error['version'] : $error['version'] . ' ' . $name;
 	}
 
 	/**
-	 * The details of a failure: migration, step, reason, file.
+	 * What went wrong, in the administrator's words (chosen by the engine's error kind), and
+	 * the engine's details as data: migration, step, reason, file.
 	 *
-	 * @param string     $message Engine message.
 	 * @param array|null $error   Error member of a report.
+	 * @param int|null   $result  Result code.
+	 * @param string     $message The engine's message (shown as the reason when there is no error member).
 	 */
-	public static function render_failure( $message, $error ) {
-		if ( '' !== (string) $message ) {
-			echo '<p>' . esc_html( $message ) . '</p>';
+	public static function render_failure( $error, $result, $message = '' ) {
+		$explanation = Pet_Messages::explanation( is_array( $error ) ? ( $error['kind'] ?? null ) : null, $result );
+		if ( '' !== $explanation ) {
+			echo '<p class="pet-explanation">' . esc_html( $explanation ) . '</p>';
 		}
-		if ( ! is_array( $error ) ) {
-			return;
-		}
-		$rows      = array();
-		$migration = self::failed_migration( $error );
-		if ( null !== $migration ) {
-			$rows[ __( 'Migration', 'pet' ) ] = $migration;
-		}
-		if ( isset( $error['step'] ) && null !== $error['step'] && '' !== $error['step'] ) {
-			$rows[ __( 'Step', 'pet' ) ] = is_scalar( $error['step'] ) ? (string) $error['step'] : wp_json_encode( $error['step'] );
-		}
-		if ( ! empty( $error['reason'] ) && $error['reason'] !== $message ) {
-			$rows[ __( 'Reason', 'pet' ) ] = (string) $error['reason'];
-		}
-		if ( ! empty( $error['file'] ) ) {
-			$rows[ __( 'File', 'pet' ) ] = (string) $error['file'];
-		}
+		$rows = Pet_Messages::details( $error, $message );
 		if ( ! $rows ) {
 			return;
 		}
@@ -67,25 +49,6 @@ class Pet_Status_View {
 			printf( '<tr><th scope="row" style="width:8em">%s</th><td><code>%s</code></td></tr>', esc_html( $label ), esc_html( $value ) );
 		}
 		echo '</tbody></table>';
-	}
-
-	/**
-	 * What a failed result means for the data, in one sentence.
-	 *
-	 * @param int $result Result code.
-	 * @return string
-	 */
-	public static function outcome( $result ) {
-		switch ( $result ) {
-			case Pet_Engine::MAINTENANCE:
-				return __( 'Nothing was left half-done: the failed migration was rolled back and your data is as it was before.', 'pet' );
-			case Pet_Engine::LOCKED:
-				return __( 'Another process is migrating the database right now; nothing was changed.', 'pet' );
-			case Pet_Engine::INVALID:
-				return __( 'The migrations shipped with PET are not valid; nothing ran and nothing was changed.', 'pet' );
-			default:
-				return __( 'Nothing ran and nothing was changed.', 'pet' );
-		}
 	}
 
 	/**

@@ -7,7 +7,8 @@
  *
  * Environment: PET_EVAL_ADMIN=1 loads wp-admin's includes (as an admin request would);
  * PET_EVAL_USER=login sets the current user; PET_WP_CLI_STANDIN=1 loads the WP-CLI stand-in
- * (and defines WP_CLI) before WordPress, as `wp` itself would.
+ * (and defines WP_CLI) before WordPress, as `wp` itself would; PET_WP_CLI_STANDIN_FILE picks
+ * another copy of it.
  */
 
 $pet_site_dir = rtrim( $argv[1], '/' );
@@ -22,7 +23,8 @@ $_SERVER['REMOTE_ADDR']     = '127.0.0.1';
 $_SERVER['SERVER_PROTOCOL'] = 'HTTP/1.1';
 
 if ( getenv( 'PET_WP_CLI_STANDIN' ) ) {
-	require __DIR__ . '/wp-cli-standin.php';
+	// PET_WP_CLI_STANDIN_FILE: another stand-in (e.g. an older commit's), to compare.
+	require getenv( 'PET_WP_CLI_STANDIN_FILE' ) ?: __DIR__ . '/wp-cli-standin.php';
 }
 if ( getenv( 'PET_EVAL_ADMIN' ) ) {
 	define( 'WP_ADMIN', true );
