@@ -57,7 +57,7 @@ struct MigrationFileListing {
                                       fingerprintText: Self.text(entry.fingerprint)))
             guard let parsed else {
                 listing.problems.append((kind: "file_name", file: entry.fileName, version: nil,
-                                         reason: "the name does not follow the rule of migration files: YYYY_MM_DD_NNNN_name.json with a lowercase snake_case name"))
+                                         reason: "the name does not follow the rule: \(MigrationFileName.rule)"))
                 continue
             }
             if entry.fingerprint == nil {

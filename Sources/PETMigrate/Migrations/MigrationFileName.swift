@@ -31,5 +31,5 @@ public struct MigrationFileName: Equatable, Sendable {
         name = nameText
     }
 
-    static let rule = "migration files are named YYYY_MM_DD_NNNN_name.json (for example 2026_02_10_0001_create_core_tables.json), with a lowercase snake_case name"
+    public static let rule = "migration files are named YYYY_MM_DD_NNNN_name.json (for example 2026_02_10_0001_create_core_tables.json), with a lowercase snake_case name"
 }
