@@ -29,10 +29,7 @@ enum MariaDBStatementJudge {
         return judged
     }
 
-    struct Refusal: Error {
-        var reason: String
-        init(_ reason: String) { self.reason = reason }
-    }
+    typealias Refusal = JudgeRefusal
 
     /// Words refused wherever they stand (outside strings and quoted identifiers), because
     /// inside an allowed shape they destroy data, change the server or escape the judge.

@@ -29,7 +29,7 @@ enum SQLiteStatementJudge {
     private static let refusedFunctions: Set<String> = ["load_extension", "readfile", "writefile", "edit", "fts3_tokenizer"]
 
     static func judge(_ review: SQLiteStatementReview, role: StatementRole, prefix: String) throws(StatementRefusal) -> JudgedStatement {
-        do throws(MariaDBStatementJudge.Refusal) {
+        do throws(JudgeRefusal) {
             let (shape, creates) = try classify(review, role: role, prefix: prefix)
             return JudgedStatement(shape: shape, creates: creates, text: review.text)
         } catch {
@@ -37,7 +37,7 @@ enum SQLiteStatementJudge {
         }
     }
 
-    private typealias Refusal = MariaDBStatementJudge.Refusal
+    private typealias Refusal = JudgeRefusal
 
     private static func classify(_ review: SQLiteStatementReview, role: StatementRole, prefix: String) throws(Refusal) -> (JudgedStatement.Shape, [SchemaObject]) {
         if review.parameterCount > 0 {

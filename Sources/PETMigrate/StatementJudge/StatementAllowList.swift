@@ -47,6 +47,12 @@ public struct JudgedStatement: Equatable, Sendable {
     public var text: String
 }
 
+/// Why a judge refuses one statement, before the statement number is known.
+struct JudgeRefusal: Error {
+    var reason: String
+    init(_ reason: String) { self.reason = reason }
+}
+
 /// A statement the allow-list refuses; `statement` is 1-based within the step's text.
 struct StatementRefusal: Error, Equatable, Sendable {
     var statement: Int?
