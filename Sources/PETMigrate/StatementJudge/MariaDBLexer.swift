@@ -97,7 +97,9 @@ struct MariaDBLexer {
         byte == 0x20 || (0x09...0x0D).contains(byte)
     }
 
-    private static func isIdentifierByte(_ byte: UInt8) -> Bool {
+    /// Letters, digits, `_`, `$` and every byte of a non-ASCII character: the bytes of an
+    /// unquoted identifier, in MariaDB and in SQLite alike.
+    static func isIdentifierByte(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
              UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "$"), 0x80...0xFF:

@@ -40,13 +40,7 @@ enum SQLiteLexer {
     }
 
     private static func isIdentifierByte(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-             UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "$"), 0x80...0xFF:
-            return true
-        default:
-            return false
-        }
+        MariaDBLexer.isIdentifierByte(byte)
     }
 
     private static func scan(_ bytes: [UInt8]) -> [(token: Token, range: Range<Int>)] {
