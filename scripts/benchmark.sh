@@ -12,4 +12,4 @@ cd "$(dirname "$0")/.."
 [ -d /opt/swift/usr/bin ] && PATH="$PATH:/opt/swift/usr/bin"
 scripts/mariadb-test-server.sh start
 eval "$(scripts/mariadb-test-server.sh env)"
-exec /usr/bin/python3 Tests/Benchmarks/benchmark.py "$@"
+exec /usr/bin/python3 -B Tests/Benchmarks/benchmark.py "$@"
