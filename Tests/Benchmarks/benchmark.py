@@ -331,15 +331,17 @@ class Benchmark:
                 measured = round_number >= warmup
                 # Alternate the order from run to run, so no variant always follows another.
                 order = variants if round_number % 2 == 0 else tuple(reversed(variants))
+                last = {}
                 for variant in order:
                     if engine == "mariadb":
                         elapsed = self.apply_mariadb(variant, count_commits=measured)
                     else:
                         elapsed = self.apply_sqlite(variant)
+                    last[variant] = elapsed
                     if measured:
                         self.results.setdefault(("apply", engine, variant), []).append(elapsed)
                 log(f"  apply {self.count}, {engine}, {'run ' + str(round_number - warmup + 1) if measured else 'warm-up'}: "
-                    + ", ".join(f"{v} {self.results[('apply', engine, v)][-1]:.3f} s" for v in variants if measured))
+                    + ", ".join(f"{v} {last[v]:.3f} s" for v in variants))
         self.check_schemas()
 
     # -- no-op -----------------------------------------------------------------------------
