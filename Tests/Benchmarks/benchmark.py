@@ -460,15 +460,20 @@ class Benchmark:
                          f"{seconds(php)} | {ratio(php, floor)} |")
 
         lines.append("")
-        lines.append("Spread (min – max) of the same samples:")
+        lines.append("Spread (min – max) of the same samples, and for apply the median of the per-run ratios (each "
+                     "PET run against the floor run next to it: less sensitive to the machine's load drifting "
+                     "between runs):")
         lines.append("")
-        lines.append("| measurement | floor | PET CLI | PET via PHP |")
-        lines.append("|---|---|---|---|")
+        lines.append("| measurement | floor | PET CLI | PET via PHP | per-run ratio, CLI | per-run ratio, PHP |")
+        lines.append("|---|---|---|---|---|---|")
         for kind, engine, label, _ in rows:
             cells = []
             for variant in ("floor", "cli", "php"):
                 values = r.get((kind, engine, variant))
                 cells.append(f"{seconds(min(values))} – {seconds(max(values))}" if values else "–")
+            for variant in ("cli", "php"):
+                pet, floor = r.get((kind, engine, variant)), r.get((kind, engine, "floor"))
+                cells.append(f"{median([a / b for a, b in zip(pet, floor)]):.2f}×" if kind == "apply" and pet and floor else "–")
             lines.append(f"| {label} | " + " | ".join(cells) + " |")
 
         # Commits on MariaDB.
