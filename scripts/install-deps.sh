@@ -6,7 +6,9 @@
 # The Swift toolchain itself is expected at /opt/swift or on PATH.
 set -euo pipefail
 
-packages=(pkg-config libsqlite3-dev sqlite3 libmariadb-dev php-cli php-dev php-sqlite3 php-mysql)
+# The sqlite3 and mariadb command-line clients and Debian's python3 also run the benchmark
+# (scripts/benchmark.sh), whose floor is the stock client doing the same work.
+packages=(pkg-config libsqlite3-dev sqlite3 libmariadb-dev mariadb-client python3 php-cli php-dev php-sqlite3 php-mysql)
 if [ "${1:-}" = "--test" ]; then
   packages+=(mariadb-server mariadb-client valgrind phpunit)
   # The distributed-setup tests: a Galera cluster (rsync carries a joining node's snapshot).

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# PET Migrate against the floor (issue 12): apply N migrations and the no-op check, on MariaDB
+# and SQLite, the stock clients next to PET's CLI and PET through the PHP extension, in one run.
+#   scripts/benchmark.sh            the full run (500 migrations, medians of several runs);
+#                                   prints the tables and rewrites BENCHMARKS.md's figures
+#   scripts/benchmark.sh --smoke    20 migrations, one run, prints only (CI: make test)
+#   scripts/benchmark.sh --help     every option (--count, --runs, --no-write, ...)
+# Needs the release build (make lib cli extension); starts the private MariaDB test server
+# (scripts/mariadb-test-server.sh, PET_MARIADB_DIR / PET_MARIADB_PORT choose which one).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ -d /opt/swift/usr/bin ] && PATH="$PATH:/opt/swift/usr/bin"
+scripts/mariadb-test-server.sh start
+eval "$(scripts/mariadb-test-server.sh env)"
+exec /usr/bin/python3 -B Tests/Benchmarks/benchmark.py "$@"
