@@ -12,4 +12,6 @@ cd "$(dirname "$0")/.."
 [ -d /opt/swift/usr/bin ] && PATH="$PATH:/opt/swift/usr/bin"
 scripts/mariadb-test-server.sh start
 eval "$(scripts/mariadb-test-server.sh env)"
+# The extension under test is the one just built, even where the pet-migrate package is installed.
+eval "$(scripts/php-ini-isolate.sh)"
 exec /usr/bin/python3 -B Tests/Benchmarks/benchmark.py "$@"
