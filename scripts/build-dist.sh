@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the PET plugin as WordPress's "Upload Plugin" takes it: dist/pet-VERSION.zip with one
-# folder, pet/ (pet.php, readme.txt, includes/, languages/, migrations/, uninstall.php).
+# folder, pet/ (pet.php, readme.txt, includes/, languages/, migrations/).
 # Development files never ship: tests, test configuration, Markdown documents for developers,
 # dot-files, editor and build leftovers. VERSION is the plugin header's, which must equal
 # PET_VERSION in pet.php and the "Stable tag" of readme.txt.
@@ -19,7 +19,7 @@ if [ -z "$version" ] || [ "$version" != "$constant" ] || [ "$version" != "$stabl
   echo "build-dist: plugin versions disagree: header '$version', PET_VERSION '$constant', readme.txt Stable tag '$stable'" >&2
   exit 1
 fi
-for required in pet.php readme.txt uninstall.php includes languages migrations; do
+for required in pet.php readme.txt includes languages migrations; do
   [ -e "php/$required" ] || { echo "build-dist: php/$required is missing" >&2; exit 1; }
 done
 

@@ -139,7 +139,7 @@ def test_plugin_zip_for_upload(ctx):
         ctx.equal(z.testzip(), None, 'zip integrity')
         names = [n for n in z.namelist() if not n.endswith('/')]
     ctx.check(all(n.startswith('pet/') for n in names), 'everything inside pet/')
-    for needed in ('pet/pet.php', 'pet/readme.txt', 'pet/uninstall.php', 'pet/languages/pet.pot',
+    for needed in ('pet/pet.php', 'pet/readme.txt', 'pet/languages/pet.pot',
                    'pet/includes/class-pet-engine.php'):
         ctx.contains(names, needed, 'zip content')
     shipped_migrations = sorted(os.listdir(os.path.join(harness.PLUGIN_SOURCE, 'migrations')))
