@@ -286,4 +286,24 @@ struct ReplicaTests {
         let events = try driver.query("SELECT event FROM wp_pet_migration_events WHERE version = '2026_04_01_0002' ORDER BY id").compactMap { $0.first?.text }
         #expect(events.contains("compensated") && events.last == "completed", "\(events)")
     }
+
+    /// A holder that is alive but stalled past its lease loses the lock: another process takes
+    /// it, and the stalled holder's next renewal fails instead of letting it go on.
+    @Test func aLapsedLeaseIsTakenOverAndTheStalledHolderStops() throws {
+        let database = try TestDatabase(.mariadb)
+        let stalled = try database.connect()
+        let contender = try database.connect()
+        defer { stalled.close(); contender.close() }
+        let first = MigrationLockRequest(prefix: "wp_", leaseSeconds: 2)
+        let second = MigrationLockRequest(prefix: "wp_", leaseSeconds: 60)
+        #expect(try stalled.acquireMigrationLock(first, timeoutSeconds: 0))
+        #expect(try !contender.acquireMigrationLock(second, timeoutSeconds: 0), "a live holder within its lease keeps the lock")
+        #expect(try contender.isMigrationLockHeld(second) == true)
+        let started = ContinuousClock.now
+        #expect(try contender.acquireMigrationLock(second, timeoutSeconds: 10), "the lapsed lease is taken over")
+        #expect(ContinuousClock.now - started < .seconds(4))
+        #expect(throws: DatabaseError.self) { try stalled.renewMigrationLock(first) }
+        try stalled.releaseMigrationLock(first, commit: true) // releases nothing of the new holder's
+        #expect(try database.connect().isMigrationLockHeld(first) == true)
+    }
 }

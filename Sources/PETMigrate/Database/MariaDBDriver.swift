@@ -37,7 +37,6 @@ public final class MariaDBDriver: DatabaseDriver, SQLDefinitionRendering {
     public let schemaChangesAreTransactional = false
     private var connection: UnsafeMutablePointer<MYSQL>?
     private let endpoint: MariaDBEndpoint
-    private var lastNamedColumn: String?
 
     /// Rows changed by the last statement.
     var affectedRows: UInt64 {
@@ -344,14 +343,21 @@ public final class MariaDBDriver: DatabaseDriver, SQLDefinitionRendering {
     /// lets `READ ONLY ADMIN` write anyway), a replication source configured, and on Galera a
     /// schema upgrade method other than TOI (RSU changes one node's schema only).
     public func writeRefusal() throws(DatabaseError) -> String? {
-        let settings = try query("SELECT @@read_only, @@wsrep_on, @@wsrep_osu_method")
-        if settings.first?[0].integer == 1 {
+        // The wsrep settings are read from information_schema, which answers NULL where the
+        // server has no Galera support (MySQL, a MariaDB built without wsrep), instead of
+        // `@@wsrep_on`, which would be an error there.
+        let settings = try query("""
+            SELECT @@read_only,
+                   (SELECT VARIABLE_VALUE FROM information_schema.SESSION_VARIABLES WHERE VARIABLE_NAME = 'WSREP_ON'),
+                   (SELECT VARIABLE_VALUE FROM information_schema.SESSION_VARIABLES WHERE VARIABLE_NAME = 'WSREP_OSU_METHOD')
+            """).first ?? []
+        if settings.first?.integer == 1 {
             return "the server is read-only (read_only=ON): PET never migrates a read-only server or a replica; point the configuration at the primary"
         }
         if let source = try replicationSource() {
             return "the server is a replica of \(source): PET never writes to a replica (replication would stop when the primary migrates); point the configuration at the primary"
         }
-        if settings.first?[1].integer == 1, let method = settings.first?[2].text, method.uppercased() != "TOI" {
+        if settings.count == 3, settings[1].text?.uppercased() == "ON", let method = settings[2].text, method.uppercased() != "TOI" {
             return "this Galera node uses wsrep_OSU_method=\(method): schema changes would reach this node only. Set wsrep_OSU_method=TOI (the default) and try again"
         }
         return nil
@@ -361,39 +367,25 @@ public final class MariaDBDriver: DatabaseDriver, SQLDefinitionRendering {
         try replicationSource().map { "this server is a replica of \($0): what it shows may lag behind the primary" }
     }
 
-    /// The primary this server replicates from, if any. Without the privilege to ask
-    /// (`SLAVE MONITOR`), `read_only` is the only signal left.
+    /// The primary this server replicates from (`host:port`), if any. Without the privilege
+    /// to ask (`SLAVE MONITOR`), `read_only` is the only signal left.
     private func replicationSource() throws(DatabaseError) -> String? {
-        let rows: [[SQLValue]]
-        do {
-            rows = try queryNamed("SHOW ALL REPLICAS STATUS")
-        } catch where error.code == 1227 || error.code == 1045 {
-            return nil
-        }
-        return rows.first.map { _ in lastNamedColumn ?? "another server" }
-    }
-
-    /// Rows of a SHOW statement, remembering the replication source's host and port.
-    private func queryNamed(_ sql: String) throws(DatabaseError) -> [[SQLValue]] {
         guard let connection else { throw DatabaseError(.connection, message: "the MariaDB connection is closed") }
-        lastNamedColumn = nil
-        guard mysql_real_query(connection, sql, UInt(sql.utf8.count)) == 0 else { throw lastError() }
-        guard let result = mysql_store_result(connection) else { return [] }
+        let sql = "SHOW ALL REPLICAS STATUS"
+        guard mysql_real_query(connection, sql, UInt(sql.utf8.count)) == 0 else {
+            let error = lastError()
+            if error.code == 1227 || error.code == 1045 { return nil }
+            throw error
+        }
+        guard let result = mysql_store_result(connection) else { return nil }
         defer { mysql_free_result(result) }
-        let count = Int(mysql_num_fields(result))
-        var names: [String] = []
-        if let fields = mysql_fetch_fields(result) {
-            for index in 0..<count { names.append(String(cString: fields[index].name)) }
+        guard let row = mysql_fetch_row(result), let fields = mysql_fetch_fields(result) else { return nil }
+        // SHOW answers by column name; the source is in Master_Host and Master_Port.
+        var source: [String: String] = [:]
+        for index in 0..<Int(mysql_num_fields(result)) {
+            let name = String(cString: fields[index].name)
+            if name == "Master_Host" || name == "Master_Port" { source[name] = row[index].map { String(cString: $0) } ?? "?" }
         }
-        var rows: [[SQLValue]] = []
-        while let row = mysql_fetch_row(result) {
-            var values: [SQLValue] = []
-            for index in 0..<count { values.append(row[index].map { .text(String(cString: $0)) } ?? .null) }
-            rows.append(values)
-        }
-        if let row = rows.first, let host = names.firstIndex(of: "Master_Host"), let port = names.firstIndex(of: "Master_Port") {
-            lastNamedColumn = "\(row[host].text ?? "?"):\(row[port].text ?? "?")"
-        }
-        return rows
+        return "\(source["Master_Host"] ?? "another server"):\(source["Master_Port"] ?? "?")"
     }
 }
