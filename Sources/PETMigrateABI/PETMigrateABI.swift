@@ -19,6 +19,16 @@ public func pet_migrate_status(_ config: UnsafePointer<CChar>?, _ report: Unsafe
     respond(report) { try MigrationEngine(configuration: parse(config)).status() }
 }
 
+@_cdecl("pet_migrate_resume")
+public func pet_migrate_resume(_ config: UnsafePointer<CChar>?, _ report: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+    respond(report) { try MigrationEngine(configuration: parse(config)).resume() }
+}
+
+@_cdecl("pet_migrate_pause")
+public func pet_migrate_pause(_ config: UnsafePointer<CChar>?, _ report: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+    respond(report) { try MigrationEngine(configuration: parse(config)).pause() }
+}
+
 @_cdecl("pet_migrate_events")
 public func pet_migrate_events(_ config: UnsafePointer<CChar>?, _ report: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
     respond(report) { try MigrationEngine(configuration: parse(config)).events() }

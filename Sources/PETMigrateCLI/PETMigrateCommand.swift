@@ -17,7 +17,7 @@ struct PETMigrateCommand: ParsableCommand {
             needs to be on the command line and never appears in any output.
             """,
         version: PETMigrateVersion.string,
-        subcommands: [Activate.self, Status.self, Resume.self, Events.self, Lint.self])
+        subcommands: [Activate.self, Status.self, Resume.self, Pause.self, Events.self, Lint.self])
 
     /// ArgumentParser exits 64 (EX_USAGE) on a usage error; the documented exit codes are the
     /// result codes, and scripts (and WP-CLI wrappers) branch on them, so a usage error
@@ -138,11 +138,41 @@ struct Activate: ParsableCommand {
 
 struct Resume: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Continue after maintenance once its cause is fixed: undo what an interrupted run left, apply what is pending, report.")
+        abstract: "Run the background data work (and anything pending first: an interrupted run is undone, a failed migration retried).",
+        discussion: """
+            Without --budget-ms it runs until the work is done, with a progress bar on a terminal \
+            (plain lines otherwise); with it, one slice of at most that long, then exit 1 \
+            (PET_PENDING) while work remains. It also continues work an operator paused.
+            """)
+    @OptionGroup var options: DatabaseOptions
+    @Option(help: "Milliseconds this call may spend on chunks; it stops before the next chunk would overrun it.")
+    var budgetMs: Int?
+    @Option(help: "Milliseconds a chunk aims to take (row locks last about this long).")
+    var chunkTargetMs: Int = 200
+    @Option(help: "Chunks wait while the server runs more statements than this (MariaDB Threads_running).")
+    var maxThreadsRunning: Int = 25
+
+    func run() throws {
+        var configuration = try options.configuration()
+        configuration.budgetMilliseconds = budgetMs
+        configuration.chunkTargetMilliseconds = chunkTargetMs
+        configuration.maxThreadsRunning = maxThreadsRunning
+        configuration.resumePaused = true
+        if let problem = configuration.problem() { try finish(Report(result: .config, message: "bad configuration: \(problem)"), format: options.format) }
+        let bar = ProgressLine()
+        let report = MigrationEngine(configuration: configuration).resume(progress: bar.show)
+        bar.end()
+        try finish(report, format: options.format)
+    }
+}
+
+struct Pause: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Hold the background data work: a running runner stops before its next chunk; scheduled runners leave it until `resume`.")
     @OptionGroup var options: DatabaseOptions
 
     func run() throws {
-        try finish(MigrationEngine(configuration: options.configuration()).activate(progress: showProgress), format: options.format)
+        try finish(MigrationEngine(configuration: options.configuration()).pause(), format: options.format)
     }
 }
 

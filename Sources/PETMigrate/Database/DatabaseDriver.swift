@@ -14,6 +14,15 @@ public enum SQLValue: Equatable, Sendable {
         }
     }
 
+    public var double: Double? {
+        switch self {
+        case .real(let value): return value
+        case .integer(let value): return Double(value)
+        case .text(let value): return Double(value)
+        case .null: return nil
+        }
+    }
+
     public var integer: Int64? {
         switch self {
         case .integer(let value): return value
@@ -52,6 +61,13 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible {
     public var description: String { message }
 }
 
+/// A primary key column, and whether its values are integers (compared as numbers) or not
+/// (compared as text, in the column's collation).
+public struct KeyColumn: Equatable, Sendable {
+    public var name: String
+    public var isInteger: Bool
+}
+
 /// What an `ALTER TABLE` does, which decides how online it can run.
 public enum SchemaChangeKind: Sendable {
     case addColumn, addIndex
@@ -69,6 +85,11 @@ public protocol DatabaseDriver: AnyObject {
 
     func execute(_ sql: String, _ parameters: [SQLValue]) throws(DatabaseError)
     func query(_ sql: String, _ parameters: [SQLValue]) throws(DatabaseError) -> [[SQLValue]]
+    /// Runs a writing statement and returns the rows it changed (the server's count).
+    func executeCountingChanges(_ sql: String, _ parameters: [SQLValue]) throws(DatabaseError) -> Int64
+    /// A value as a literal of this dialect's SQL, for the statements of data steps: they embed
+    /// authors' expressions, in which a `?` is text, never a placeholder.
+    func literal(_ value: SQLValue) -> String
 
     /// Runs the statements of a migration's raw SQL one at a time, each judged by the
     /// dialect's own judge against `role` right before it runs (`{prefix}` substituted);
@@ -88,6 +109,8 @@ public protocol DatabaseDriver: AnyObject {
     /// Every table whose name starts with `prefix`, with its columns (in order) and index
     /// names, in one round trip: what `SchemaCatalog` reads once per activation.
     func describeTables(withPrefix prefix: String) throws(DatabaseError) -> [String: TableShape]
+    /// The columns of a table's primary key, in key order; empty when it has none.
+    func primaryKey(of table: String) throws(DatabaseError) -> [KeyColumn]
 
     // MARK: DDL for the portable steps.
     /// `CREATE TABLE` and the statements creating its indexes, in order.
@@ -131,6 +154,20 @@ public protocol DatabaseDriver: AnyObject {
 
     /// Why the schema this server shows may lag behind (a replica), or nil.
     func lagWarning() throws(DatabaseError) -> String?
+
+    // MARK: Background work.
+    /// Takes the claim that makes this process the only runner of background work for this
+    /// database and prefix, without waiting. It lapses by itself when its holder dies (never
+    /// a stale lock): on SQLite a lock on a file beside the database, which the kernel drops
+    /// with the process; on MariaDB the migration lock's row, whose holder is checked alive.
+    func claimBackgroundWork(_ request: MigrationLockRequest) throws(DatabaseError) -> Bool
+    func releaseBackgroundWork(_ request: MigrationLockRequest) throws(DatabaseError)
+    /// Limits this session's waits for row and metadata locks while it runs chunks, so a
+    /// chunk that meets a busy row gives up quickly and is retried smaller; on MariaDB also
+    /// reads at READ COMMITTED, so copying never locks source rows.
+    func prepareForChunks(lockWaitSeconds seconds: Int) throws(DatabaseError)
+    /// The server's count of statements running right now, or nil where it has none.
+    func threadsRunning() throws(DatabaseError) -> Int?
 
     func close()
 }

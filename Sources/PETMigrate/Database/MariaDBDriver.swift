@@ -139,6 +139,11 @@ public final class MariaDBDriver: DatabaseDriver, SQLDefinitionRendering {
         try run(sql, parameters)
     }
 
+    public func executeCountingChanges(_ sql: String, _ parameters: [SQLValue]) throws(DatabaseError) -> Int64 {
+        _ = try run(sql, parameters)
+        return Int64(clamping: affectedRows)
+    }
+
     /// Runs one statement. Parameters replace `?` placeholders as escaped literals; the
     /// engine's own SQL is the only SQL with placeholders, and it has none inside quotes.
     private func run(_ sql: String, _ parameters: [SQLValue]) throws(DatabaseError) -> [[SQLValue]] {
@@ -179,13 +184,13 @@ public final class MariaDBDriver: DatabaseDriver, SQLDefinitionRendering {
         }
         var text = String(pieces.removeFirst())
         for (value, piece) in zip(parameters, pieces) {
-            text += literal(for: value)
+            text += literal(value)
             text += piece
         }
         return text
     }
 
-    private func literal(for value: SQLValue) -> String {
+    public func literal(_ value: SQLValue) -> String {
         switch value {
         case .null: return "NULL"
         case .integer(let number): return String(number)
@@ -236,6 +241,15 @@ public final class MariaDBDriver: DatabaseDriver, SQLDefinitionRendering {
     public func indexExists(_ index: String, on table: String) throws(DatabaseError) -> Bool {
         !(try query("SELECT 1 FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND INDEX_NAME = ? LIMIT 1",
                     [.text(table), .text(index)])).isEmpty
+    }
+
+    public func primaryKey(of table: String) throws(DatabaseError) -> [KeyColumn] {
+        try query("""
+            SELECT k.COLUMN_NAME, c.DATA_TYPE IN ('tinyint', 'smallint', 'mediumint', 'int', 'bigint')
+            FROM information_schema.KEY_COLUMN_USAGE k JOIN information_schema.COLUMNS c
+              ON c.TABLE_SCHEMA = k.TABLE_SCHEMA AND c.TABLE_NAME = k.TABLE_NAME AND c.COLUMN_NAME = k.COLUMN_NAME
+            WHERE k.TABLE_SCHEMA = DATABASE() AND k.TABLE_NAME = ? AND k.CONSTRAINT_NAME = 'PRIMARY' ORDER BY k.ORDINAL_POSITION
+            """, [.text(table)]).map { KeyColumn(name: $0[0].text ?? "", isInteger: $0[1].integer == 1) }
     }
 
     public func describeTables(withPrefix prefix: String) throws(DatabaseError) -> [String: TableShape] {
@@ -361,6 +375,30 @@ public final class MariaDBDriver: DatabaseDriver, SQLDefinitionRendering {
             return "this Galera node uses wsrep_OSU_method=\(method): schema changes would reach this node only. Set wsrep_OSU_method=TOI (the default) and try again"
         }
         return nil
+    }
+
+    // MARK: Background work
+
+    /// The runner's claim is the migration lock itself, tried once: one process at a time
+    /// either migrates or runs chunks, on every node of a cluster, and a dead holder's claim
+    /// lapses as the lock's does (at once on its own server, after the lease elsewhere).
+    public func claimBackgroundWork(_ request: MigrationLockRequest) throws(DatabaseError) -> Bool {
+        try acquireMigrationLock(request, timeoutSeconds: 0)
+    }
+
+    public func releaseBackgroundWork(_ request: MigrationLockRequest) throws(DatabaseError) {
+        try releaseMigrationLock(request, commit: true)
+    }
+
+    public func prepareForChunks(lockWaitSeconds seconds: Int) throws(DatabaseError) {
+        let bounded = max(1, seconds)
+        // READ COMMITTED: `INSERT … SELECT` then reads the source without locking its rows,
+        // so the site's writers to the source never wait for a copy chunk.
+        try execute("SET SESSION innodb_lock_wait_timeout = \(bounded), SESSION lock_wait_timeout = \(bounded), SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED")
+    }
+
+    public func threadsRunning() throws(DatabaseError) -> Int? {
+        try query("SHOW GLOBAL STATUS LIKE 'Threads_running'").first.flatMap { $0.count > 1 ? $0[1].integer.map { Int($0) } : nil }
     }
 
     public func lagWarning() throws(DatabaseError) -> String? {

@@ -11,6 +11,8 @@ public final class SQLiteDriver: DatabaseDriver, SQLDefinitionRendering {
     private var handle: OpaquePointer?
     private let path: String
     private var busyTimeoutMilliseconds: Int32 = 0
+    /// The descriptor holding the background runner's claim, or -1.
+    private var runnerClaim: Int32 = -1
 
     /// Opens the database file. With `create: false` (status and events, which never write)
     /// a missing file is not created: an empty in-memory database stands for it, which is
@@ -48,6 +50,7 @@ public final class SQLiteDriver: DatabaseDriver, SQLDefinitionRendering {
     deinit { close() }
 
     public func close() {
+        try? releaseBackgroundWork(MigrationLockRequest(prefix: ""))
         if let handle {
             sqlite3_close_v2(handle)
             self.handle = nil
@@ -83,6 +86,20 @@ public final class SQLiteDriver: DatabaseDriver, SQLDefinitionRendering {
 
     public func query(_ sql: String, _ parameters: [SQLValue]) throws(DatabaseError) -> [[SQLValue]] {
         try run(sql, parameters, collect: true)
+    }
+
+    public func executeCountingChanges(_ sql: String, _ parameters: [SQLValue]) throws(DatabaseError) -> Int64 {
+        _ = try run(sql, parameters, collect: false)
+        return sqlite3_changes64(try db)
+    }
+
+    public func literal(_ value: SQLValue) -> String {
+        switch value {
+        case .null: return "NULL"
+        case .integer(let number): return String(number)
+        case .real(let number): return "\(number)"
+        case .text(let text): return "'" + text.replacing("'", with: "''") + "'"
+        }
     }
 
     private func run(_ sql: String, _ parameters: [SQLValue], collect: Bool) throws(DatabaseError) -> [[SQLValue]] {
@@ -236,6 +253,13 @@ public final class SQLiteDriver: DatabaseDriver, SQLDefinitionRendering {
                     [.text(index), .text(table)])).isEmpty
     }
 
+    /// Integer keys by SQLite's own affinity rule: a declared type containing "INT".
+    public func primaryKey(of table: String) throws(DatabaseError) -> [KeyColumn] {
+        try query("SELECT name, upper(type) LIKE '%INT%' FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk", [.text(table)]).map {
+            KeyColumn(name: $0[0].text ?? "", isInteger: $0[1].integer == 1)
+        }
+    }
+
     public func describeTables(withPrefix prefix: String) throws(DatabaseError) -> [String: TableShape] {
         let pattern = SQLValue.text(likePattern(forPrefix: prefix))
         return tableShapes(try query("""
@@ -337,6 +361,44 @@ public final class SQLiteDriver: DatabaseDriver, SQLDefinitionRendering {
     public func isMigrationLockHeld(_ request: MigrationLockRequest) throws(DatabaseError) -> Bool? {
         nil
     }
+
+    // MARK: Background work
+
+    /// The runner's claim is an exclusive `flock` on `DATABASE-pet-runner`, taken without
+    /// waiting. The kernel releases it when the descriptor closes — when the call ends, and
+    /// when the process dies however it dies — so a killed runner never leaves a stale lock,
+    /// and the next runner needs no lease to expire. (`flock`, not `fcntl`: two connections of
+    /// one process, as threads of a PHP worker have, exclude each other too.)
+    public func claimBackgroundWork(_ request: MigrationLockRequest) throws(DatabaseError) -> Bool {
+        guard runnerClaim < 0 else { return true }
+        let descriptor = open(path + "-pet-runner", O_RDWR | O_CREAT | O_CLOEXEC, 0o640)
+        guard descriptor >= 0 else {
+            throw DatabaseError(.connection, message: "cannot open the runner's lock file \(path)-pet-runner: \(String(cString: strerror(errno)))")
+        }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            let failure = errno
+            Glibc.close(descriptor)
+            if failure == EWOULDBLOCK { return false }
+            throw DatabaseError(.connection, message: "cannot lock \(path)-pet-runner: \(String(cString: strerror(failure)))")
+        }
+        runnerClaim = descriptor
+        return true
+    }
+
+    public func releaseBackgroundWork(_ request: MigrationLockRequest) throws(DatabaseError) {
+        guard runnerClaim >= 0 else { return }
+        Glibc.close(runnerClaim) // closing the descriptor drops the lock
+        runnerClaim = -1
+    }
+
+    /// A chunk waits for another writer at most this long (SQLite's busy timeout), then is
+    /// retried smaller.
+    public func prepareForChunks(lockWaitSeconds seconds: Int) throws(DatabaseError) {
+        sqlite3_busy_timeout(try db, Self.milliseconds(seconds: seconds))
+    }
+
+    /// SQLite has no server whose load could be measured.
+    public func threadsRunning() throws(DatabaseError) -> Int? { nil }
 
     /// A local file is never a replica.
     public func writeRefusal() throws(DatabaseError) -> String? { nil }

@@ -20,5 +20,12 @@ enum Clock {
         clock_gettime(CLOCK_MONOTONIC, &now)
         return Double(now.tv_sec) + Double(now.tv_nsec) / 1_000_000_000
     }
-}
 
+    /// Seconds since the epoch, to the microsecond, for values one process writes and later
+    /// compares with its own clock (the replica heartbeat).
+    static func wallSeconds() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1_000_000_000
+    }
+}

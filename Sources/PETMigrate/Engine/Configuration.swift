@@ -17,6 +17,18 @@ public struct EngineConfiguration: Sendable {
     /// how long other nodes wait for a holder that died without a word.
     public var lockLeaseSeconds: Int = 60
     public var eventsLimit: Int
+    /// Background work (`resume`): how long one call may run chunks; nil runs until done.
+    public var budgetMilliseconds: Int? = nil
+    /// The duration a chunk aims at; row locks a chunk holds last about this long.
+    public var chunkTargetMilliseconds: Int = 200
+    /// Chunks wait while the server runs more statements than this at once (MariaDB).
+    public var maxThreadsRunning: Int = 25
+    /// Replicas whose lag holds the work (MariaDB), and the bound.
+    public var replicas: [MariaDBEndpoint] = []
+    public var maxReplicaLagMilliseconds: Int = 1000
+    /// Whether `resume` also continues work an operator paused (the CLI's `resume` does; a
+    /// scheduled runner does not, so a pause holds until a person lifts it).
+    public var resumePaused: Bool = false
     /// Honoured only when the process environment enables test faults; see `FaultInjector`.
     public var testFaults: [FaultInjector.Fault]
 
@@ -38,6 +50,10 @@ extension EngineConfiguration {
     public static let ddlLockWaitRange = 1...3600
     public static let lockLeaseRange = 2...3600
     public static let eventsLimitRange = 1...10000
+    public static let budgetRange = 1...86_400_000
+    public static let chunkTargetRange = 10...10_000
+    public static let maxThreadsRunningRange = 1...100_000
+    public static let maxReplicaLagRange = 100...3_600_000
 
     /// Every rule a configuration must follow, whoever built it: the ABI's JSON, the CLI's
     /// options or a test. The engine checks it before any other work, so no entry point can
@@ -66,6 +82,24 @@ extension EngineConfiguration {
         guard Self.eventsLimitRange.contains(eventsLimit) else {
             return "the number of events (\"events_limit\", --limit) must be from \(Self.eventsLimitRange.lowerBound) to \(Self.eventsLimitRange.upperBound)"
         }
+        if let budget = budgetMilliseconds, !Self.budgetRange.contains(budget) {
+            return "the time budget (\"budget_ms\", --budget-ms) must be from \(Self.budgetRange.lowerBound) to \(Self.budgetRange.upperBound) milliseconds"
+        }
+        guard Self.chunkTargetRange.contains(chunkTargetMilliseconds) else {
+            return "the chunk duration target (\"chunk_target_ms\", --chunk-target-ms) must be from \(Self.chunkTargetRange.lowerBound) to \(Self.chunkTargetRange.upperBound) milliseconds"
+        }
+        guard Self.maxThreadsRunningRange.contains(maxThreadsRunning) else {
+            return "\"max_threads_running\" (--max-threads-running) must be from \(Self.maxThreadsRunningRange.lowerBound) to \(Self.maxThreadsRunningRange.upperBound)"
+        }
+        guard Self.maxReplicaLagRange.contains(maxReplicaLagMilliseconds) else {
+            return "\"max_replica_lag_ms\" must be from \(Self.maxReplicaLagRange.lowerBound) to \(Self.maxReplicaLagRange.upperBound) milliseconds"
+        }
+        if !replicas.isEmpty, case .sqlite = database {
+            return "\"replicas\" apply to a mariadb database only"
+        }
+        for replica in replicas {
+            if let problem = Self.endpointProblem(replica, what: "replica") { return problem }
+        }
         switch database {
         case nil:
             if needsDatabase { return "\"database\" is missing (for example {\"driver\": \"sqlite\", \"path\": \"/path/site.db\"})" }
@@ -73,19 +107,24 @@ extension EngineConfiguration {
             guard !path.isEmpty else { return "a sqlite database needs a \"path\"" }
             guard !path.utf8.contains(0) else { return "the sqlite \"path\" contains a NUL character" }
         case .mariadb(let endpoint):
-            guard !endpoint.user.isEmpty else { return "a mariadb database needs a \"user\"" }
-            guard !endpoint.database.isEmpty else { return "a mariadb database needs a \"name\"" }
-            guard endpoint.database.unicodeScalars.count <= Identifier.maximumLength else {
-                return "the mariadb database \"name\" is longer than \(Identifier.maximumLength) characters"
-            }
-            guard (1...65535).contains(endpoint.port) else { return "\"port\" must be from 1 to 65535" }
-            // The client library reads C strings: a NUL would silently cut a setting short
-            // (a password cut short is a different password).
-            let fields = [("host", endpoint.host), ("user", endpoint.user), ("password", endpoint.password),
-                          ("name", endpoint.database), ("socket", endpoint.socket ?? "")]
-            if let (key, _) = fields.first(where: { $0.1.utf8.contains(0) }) {
-                return "the mariadb \"\(key)\" contains a NUL character"
-            }
+            if let problem = Self.endpointProblem(endpoint, what: "mariadb database") { return problem }
+        }
+        return nil
+    }
+
+    private static func endpointProblem(_ endpoint: MariaDBEndpoint, what: String) -> String? {
+        guard !endpoint.user.isEmpty else { return "a \(what) needs a \"user\"" }
+        guard !endpoint.database.isEmpty else { return "a \(what) needs a \"name\"" }
+        guard endpoint.database.unicodeScalars.count <= Identifier.maximumLength else {
+            return "the \(what) \"name\" is longer than \(Identifier.maximumLength) characters"
+        }
+        guard (1...65535).contains(endpoint.port) else { return "\"port\" must be from 1 to 65535" }
+        // The client library reads C strings: a NUL would silently cut a setting short
+        // (a password cut short is a different password).
+        let fields = [("host", endpoint.host), ("user", endpoint.user), ("password", endpoint.password),
+                      ("name", endpoint.database), ("socket", endpoint.socket ?? "")]
+        if let (key, _) = fields.first(where: { $0.1.utf8.contains(0) }) {
+            return "the \(what) \"\(key)\" contains a NUL character"
         }
         return nil
     }
@@ -111,6 +150,7 @@ extension EngineConfiguration {
         do throws(DecodingFailure) {
             let fields = try FieldReader(root, what: "the configuration", allowedKeys: [
                 "database", "prefix", "migrations_dir", "lock_timeout_seconds", "ddl_lock_wait_seconds", "lock_lease_seconds", "events_limit", "test_faults",
+                "budget_ms", "chunk_target_ms", "max_threads_running", "replicas", "max_replica_lag_ms", "resume_paused",
             ])
             guard let directory = try fields.string("migrations_dir"), !directory.isEmpty else {
                 throw DecodingFailure("\"migrations_dir\" is missing: the directory of the migration files")
@@ -121,6 +161,17 @@ extension EngineConfiguration {
             if let seconds = try fields.int("ddl_lock_wait_seconds") { configuration.ddlLockWaitSeconds = seconds }
             if let seconds = try fields.int("lock_lease_seconds") { configuration.lockLeaseSeconds = seconds }
             if let limit = try fields.int("events_limit") { configuration.eventsLimit = limit }
+            configuration.budgetMilliseconds = try fields.int("budget_ms")
+            if let target = try fields.int("chunk_target_ms") { configuration.chunkTargetMilliseconds = target }
+            if let bound = try fields.int("max_threads_running") { configuration.maxThreadsRunning = bound }
+            if let lag = try fields.int("max_replica_lag_ms") { configuration.maxReplicaLagMilliseconds = lag }
+            if let resume = try fields.bool("resume_paused") { configuration.resumePaused = resume }
+            for replica in try fields.array("replicas") ?? [] {
+                guard case .mariadb(let endpoint) = try parseDatabase(replica, defaultDriver: "mariadb") else {
+                    throw DecodingFailure("a replica must be a mariadb server")
+                }
+                configuration.replicas.append(endpoint)
+            }
             for fault in try fields.array("test_faults") ?? [] {
                 configuration.testFaults.append(try FaultInjector.Fault.parse(fault))
             }
@@ -134,8 +185,8 @@ extension EngineConfiguration {
         }
     }
 
-    private static func parseDatabase(_ value: JSONValue) throws(DecodingFailure) -> Database {
-        guard let driver = value["driver"]?.stringValue else {
+    private static func parseDatabase(_ value: JSONValue, defaultDriver: String? = nil) throws(DecodingFailure) -> Database {
+        guard let driver = value["driver"]?.stringValue ?? defaultDriver else {
             throw DecodingFailure("\"database\" needs a \"driver\": \"sqlite\" or \"mariadb\"")
         }
         switch driver {

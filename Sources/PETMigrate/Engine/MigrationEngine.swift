@@ -46,7 +46,15 @@ public struct MigrationEngine: Sendable {
                 report = invalidReport(invalid)
                 report.applied = applied
             case .success(let plan):
-                report = describe(plan: plan, state: state, interrupted: interrupted, lockHeld: lockHeld)
+                let work = try bookkeeping.workForStatus()
+                if plan.pending.isEmpty, interrupted == nil, work.contains(where: { $0.status != .done }) {
+                    // A runner holds the lock while it works: that is progress, not a conflict.
+                    report = try workReport(bookkeeping: bookkeeping, set: set, applied: applied, state: state)
+                    report.applied = applied
+                } else {
+                    report = describe(plan: plan, state: state, interrupted: interrupted, lockHeld: lockHeld)
+                    report.work = work
+                }
             }
             if let warning = try driver.lagWarning() { report.message += " Note: \(warning)." }
             report.state = state
@@ -86,7 +94,7 @@ public struct MigrationEngine: Sendable {
     }
 
     /// How an administrator runs the migrations again, wherever they work from.
-    static let retryAdvice = "retry: Retry on PET's notice in WordPress, `wp pet migrate resume`, or `pet-migrate resume`"
+    static let retryAdvice = Sentences.retryAdvice
 
     // MARK: Events
 
@@ -126,7 +134,8 @@ public struct MigrationEngine: Sendable {
         }
     }
 
-    private func activate(_ set: MigrationSet, on driver: DatabaseDriver, progress: (Progress) -> Void) throws -> Report {
+    func activate(_ set: MigrationSet, on driver: DatabaseDriver, progress: (Progress) -> Void,
+                  heldLock: MigrationLockRequest? = nil) throws -> Report {
         let bookkeeping = Bookkeeping(driver: driver, prefix: configuration.prefix)
 
         // The path paid at every activation and upgrade check: one read, no lock.
@@ -135,6 +144,12 @@ public struct MigrationEngine: Sendable {
         switch set.plan(applied: first.applied) {
         case .failure(let invalid): return invalidReport(invalid)
         case .success(let plan): firstPlan = plan
+        }
+        if firstPlan.pending.isEmpty, first.state?.mode == .background, !first.hasJournal {
+            // The schema is done; what remains is the background runner's, not activation's.
+            var report = try workReport(bookkeeping: bookkeeping, set: set, applied: firstPlan.applied, state: first.state)
+            report.applied = firstPlan.applied
+            return report
         }
         if firstPlan.pending.isEmpty, first.state?.mode == .ready, !first.hasJournal {
             var report = Report(result: .ok, message: "The schema is at version \(firstPlan.applied.last?.version ?? "none"); nothing to do.")
@@ -153,8 +168,9 @@ public struct MigrationEngine: Sendable {
             report.pending = firstPlan.pending.map { ($0.version, $0.name) }
             return report
         }
-        let lockRequest = self.lockRequest
-        guard try driver.acquireMigrationLock(lockRequest, timeoutSeconds: configuration.lockTimeoutSeconds) else {
+        // Inside `resume` on MariaDB the runner's claim is this lock already.
+        let lockRequest = heldLock ?? self.lockRequest
+        guard try heldLock != nil || driver.acquireMigrationLock(lockRequest, timeoutSeconds: configuration.lockTimeoutSeconds) else {
             var report = Report(result: .locked, message: "Another process is migrating this database (waited \(configuration.lockTimeoutSeconds) s for the migration lock); nothing was changed. Try again when it has finished.")
             report.targetVersion = set.latestVersion
             report.schemaVersion = firstPlan.applied.last?.version
@@ -162,7 +178,15 @@ public struct MigrationEngine: Sendable {
             return report
         }
         var committed = false
-        defer { if !committed { try? driver.releaseMigrationLock(lockRequest, commit: false) } }
+        defer {
+            if !committed {
+                if heldLock == nil { try? driver.releaseMigrationLock(lockRequest, commit: false) } else { try? driver.rollback() }
+            }
+        }
+        func releaseLock() throws(DatabaseError) {
+            if heldLock == nil { try driver.releaseMigrationLock(lockRequest, commit: true) }
+            committed = true
+        }
         let lease = LeaseRenewal(seconds: configuration.lockLeaseSeconds) { () throws(DatabaseError) in try driver.renewMigrationLock(lockRequest) }
 
         // Under the lock the schema holds still for this process: read it once.
@@ -195,7 +219,15 @@ public struct MigrationEngine: Sendable {
                                 ddlLockWaitSeconds: configuration.ddlLockWaitSeconds, renewLock: { () throws(DatabaseError) in try lease.renewIfDue() })
         var applied = plan.applied
         var newlyApplied: [String] = []
+        // Tables that queued data work still reads or writes: a migration changing one of
+        // them waits behind that work, and so does every migration after it.
+        var busyTables = try bookkeeping.unfinishedWork().flatMap { item in [(item.sourceTable, item), (item.targetTable, item)] }
+        var waiting: String?
         for (offset, migration) in plan.pending.enumerated() {
+            if let (table, item) = busyTables.first(where: { busy in Self.schemaTables(of: migration, prefix: configuration.prefix).contains { $0 == nil || $0 == busy.0 } }) {
+                waiting = Sentences.waiting(migration, behind: item, table: table)
+                break
+            }
             progress(Progress(position: offset + 1, count: plan.pending.count, migration: migration.identifier))
             // Readers of the state (status, the admin screen) see which migration runs now.
             state.currentVersion = migration.version
@@ -216,8 +248,10 @@ public struct MigrationEngine: Sendable {
                     tracker.current = nil
                 }, register: {
                     try bookkeeping.register(record)
-                    try bookkeeping.record(.completed, version: migration.version, message: "Applied \(migration.identifier).")
-                    if isLast {
+                    if migration.hasBackgroundWork { try bookkeeping.queue(migration) }
+                    try bookkeeping.record(.completed, version: migration.version, message: migration.hasBackgroundWork
+                        ? "Applied \(migration.identifier); its data steps run in the background." : "Applied \(migration.identifier).")
+                    if isLast, busyTables.isEmpty, !migration.hasBackgroundWork {
                         try bookkeeping.write(MigrationState(mode: .ready, schemaVersion: migration.version, targetVersion: set.latestVersion,
                                                              startedAt: state.startedAt))
                     }
@@ -225,18 +259,43 @@ public struct MigrationEngine: Sendable {
             } catch {
                 let report = try recordFailure(error, of: migration, state: state, applied: plan.applied, newlyApplied: newlyApplied,
                                                set: set, bookkeeping: bookkeeping)
-                try driver.releaseMigrationLock(lockRequest, commit: true)
-                committed = true
+                try releaseLock()
                 return report
             }
             applied.append(record)
             newlyApplied.append(migration.version)
+            if migration.hasBackgroundWork {
+                busyTables += try bookkeeping.unfinishedWork().filter { $0.version == migration.version }
+                    .flatMap { item in [(item.sourceTable, item), (item.targetTable, item)] }
+            }
         }
 
-        let finalState = MigrationState(mode: .ready, schemaVersion: applied.last?.version, targetVersion: set.latestVersion, startedAt: state.startedAt)
-        if newlyApplied.isEmpty { try bookkeeping.write(finalState) }
-        try driver.releaseMigrationLock(lockRequest, commit: true)
-        committed = true
+        var finalState = MigrationState(mode: .ready, schemaVersion: applied.last?.version, targetVersion: set.latestVersion, startedAt: state.startedAt)
+        if !busyTables.isEmpty || waiting != nil {
+            // Work remains for the runner: the state says so, and what it gates.
+            let work = try bookkeeping.unfinishedWork()
+            if let failed = work.first(where: { $0.status == .failed }) {
+                finalState = state
+                finalState.mode = .maintenance
+                finalState.lastError = failed.lastError
+                finalState.schemaVersion = applied.last?.version
+            } else {
+                finalState.mode = .background
+                finalState.progress = work.first.map { item in ProgressSummary(item: item, migration: set.migrations.first { $0.version == item.version }).json }
+            }
+            try bookkeeping.write(finalState)
+        } else if newlyApplied.isEmpty {
+            try bookkeeping.write(finalState)
+        }
+        try releaseLock()
+        if finalState.mode != .ready {
+            var report = try workReport(bookkeeping: bookkeeping, set: set, applied: applied, state: finalState)
+            if let waiting { report.message = "\(newlyApplied.isEmpty ? "" : "Applied \(newlyApplied.count) migration\(newlyApplied.count == 1 ? "" : "s"). ")\(waiting)" }
+            report.applied = applied
+            report.newlyApplied = newlyApplied
+            report.pending = set.migrations.filter { candidate in !applied.contains { $0.version == candidate.version } }.map { ($0.version, $0.name) }
+            return report
+        }
 
         let schema = applied.last?.version ?? "none"
         var report: Report
@@ -304,14 +363,14 @@ public struct MigrationEngine: Sendable {
     /// The configuration is checked by every entry point, whoever built it (the ABI's JSON,
     /// the CLI, a test): a bad prefix or an out-of-range number never reaches SQL or
     /// arithmetic.
-    private func configurationRefusal(needsDatabase: Bool = true) -> Report? {
+    func configurationRefusal(needsDatabase: Bool = true) -> Report? {
         guard let problem = configuration.problem(needsDatabase: needsDatabase) else { return nil }
         return Report(result: .config, message: "bad configuration: \(problem); nothing was run.")
     }
 
     /// The migration set, valid file by file (checked with this site's prefix) and with every
     /// raw SQL statement judged for this prefix on both dialects, or every reason why not.
-    private func loadJudgedSet() -> Result<MigrationSet, InvalidMigrationSet> {
+    func loadJudgedSet() -> Result<MigrationSet, InvalidMigrationSet> {
         MigrationSet.load(from: DirectoryMigrationSource(directory: configuration.migrationsDirectory), prefix: configuration.prefix).flatMap { set in
             let problems = MigrationSetJudge.problems(in: set, prefix: configuration.prefix)
             return problems.isEmpty ? .success(set) : .failure(InvalidMigrationSet(problems: problems))
@@ -319,11 +378,11 @@ public struct MigrationEngine: Sendable {
     }
 
     /// This call's claim on the migration lock; its owner token also marks its journal rows.
-    private var lockRequest: MigrationLockRequest {
+    var lockRequest: MigrationLockRequest {
         MigrationLockRequest(prefix: configuration.prefix, leaseSeconds: configuration.lockLeaseSeconds)
     }
 
-    private func atomicity(for driver: DatabaseDriver, bookkeeping: Bookkeeping, tracker: StepTracker, attempt: String,
+    func atomicity(for driver: DatabaseDriver, bookkeeping: Bookkeeping, tracker: StepTracker, attempt: String,
                            catalog: SchemaCatalog) -> MigrationAtomicity {
         let faults = FaultInjector(faults: configuration.testFaults)
         if driver.schemaChangesAreTransactional {
@@ -332,14 +391,14 @@ public struct MigrationEngine: Sendable {
         return JournalAtomicity(driver: driver, bookkeeping: bookkeeping, faults: faults, tracker: tracker, attempt: attempt, catalog: catalog)
     }
 
-    private func invalidReport(_ invalid: InvalidMigrationSet) -> Report {
+    func invalidReport(_ invalid: InvalidMigrationSet) -> Report {
         var report = Report(result: .invalid, message: invalid.message + " Fix the migration files; nothing runs until the set is valid.")
         report.problems = invalid.problems.map(Report.Problem.init)
         report.error = report.problems.first
         return report
     }
 
-    private func openDriver(forWriting: Bool) throws -> DatabaseDriver {
+    func openDriver(forWriting: Bool) throws -> DatabaseDriver {
         switch configuration.database {
         case .sqlite(let path):
             // Readers wait at most a moment (status must answer at once); writers as long as
@@ -356,7 +415,7 @@ public struct MigrationEngine: Sendable {
     }
 
     /// Opens a connection, runs `body`, closes it, and turns any error into a report.
-    private func withDriver(forWriting: Bool, _ body: (DatabaseDriver) throws -> Report) -> Report {
+    func withDriver(forWriting: Bool, _ body: (DatabaseDriver) throws -> Report) -> Report {
         let driver: DatabaseDriver
         do {
             driver = try openDriver(forWriting: forWriting)

@@ -45,6 +45,11 @@ public struct Report: Sendable {
     public var events: [MigrationEvent]?
     /// The state row as the engine left it (or found it, for status).
     public var state: MigrationState?
+    /// The data steps not finished yet and the most recently finished ones.
+    public var work: [DataWorkItem] = []
+    /// What PET must not do while background work remains (the strictest gate of any
+    /// unfinished data step), or nil when none remains.
+    public var gates: PendingWorkGate?
 
     public init(result: ResultCode, message: String) {
         self.result = result
@@ -65,6 +70,8 @@ public struct Report: Sendable {
             "error": error.map(Self.json) ?? .null,
             "problems": .array(problems.map(Self.json)),
             "engine_version": .string(PETMigrateVersion.string),
+            "work": .array(work.map { ProgressSummary(item: $0, migration: nil).value }),
+            "gates": .optional(gates?.rawValue),
         ]
         if let events {
             members["events"] = .array(events.map {

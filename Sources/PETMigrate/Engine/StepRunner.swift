@@ -92,6 +92,8 @@ struct StepRunner {
                     try driver.executeSchemaChange(driver.addIndexStatement(index, table: physical), kind: .addIndex)
                 }
                 catalog.didAddIndex(indexName, to: physical)
+            case .backfill, .copyRows:
+                try prepareBackgroundWork(step)
             case .sql(let sql, let condition):
                 if try isApplied(condition) { break }
                 try runRawSQL(sql.text(for: driver.dialect), role: MigrationSetJudge.role(of: condition), number: number,
@@ -125,6 +127,8 @@ struct StepRunner {
                 guard MigrationSetJudge.role(of: condition) == .schema, driver.dialect == .mariadb else { continue }
                 let judged = (try? MigrationSetJudge.judgeText(sql.mariadb, role: .schema, prefix: prefix, dialect: .mariadb)) ?? []
                 objects = judged.flatMap(\.creates)
+            case .backfill, .copyRows:
+                continue
             }
             for object in objects {
                 guard try absent(object) else { continue }
@@ -188,6 +192,35 @@ struct StepRunner {
             try faults.check(.afterIntent, version: migration.version, step: number)
         }
         try faults.check(.afterDDL, version: migration.version, step: number)
+    }
+
+    /// A data step is not run here: it is checked against this site's schema — the tables and
+    /// columns it names exist, the source has a single-column primary key, the server resolves
+    /// every expression — and then queued with the migration's registration. A step that
+    /// cannot work fails its migration now, undone with it, not hours later in the background.
+    private func prepareBackgroundWork(_ step: MigrationStep) throws {
+        let source: String, target: String, columns: [String]
+        switch step {
+        case .backfill(let backfill): (source, target, columns) = (backfill.table, backfill.table, backfill.assignments.map(\.column))
+        case .copyRows(let copy): (source, target, columns) = (copy.source, copy.target, copy.columns.map(\.column))
+        default: return
+        }
+        let physicalSource = try existingTable(source)
+        let physicalTarget = try existingTable(target)
+        let targetColumns = try catalog.columnNames(of: physicalTarget)
+        if let missing = columns.first(where: { !targetColumns.contains($0) }) {
+            throw StepFailure(reason: "table \(physicalTarget) has no column \(missing) to fill", kind: "missing_column")
+        }
+        let key = try driver.primaryKey(of: physicalSource)
+        guard key.count == 1, let column = key.first else {
+            throw StepFailure(reason: "table \(physicalSource) has \(key.isEmpty ? "no primary key" : "a primary key of \(key.count) columns"); data steps walk the rows by a single-column primary key", kind: "invalid_source")
+        }
+        let statements = ChunkStatements(driver: driver, step: step, prefix: prefix, key: column, upperKey: "")
+        do {
+            _ = try driver.query(statements.dryRun())
+        } catch {
+            throw StepFailure(reason: "the server cannot evaluate the step's expressions on \(physicalSource): \(error.message)", kind: "invalid_expression")
+        }
     }
 
     private func existingTable(_ table: String) throws -> String {

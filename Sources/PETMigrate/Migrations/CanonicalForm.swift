@@ -16,12 +16,16 @@ import Crypto
 /// text, so such files keep their checksum byte for byte. Where they differ, the registry
 /// accepts either (`MigrationSet.plan`).
 enum CanonicalForm {
-    static func checksum(description: String, steps: [MigrationStep]) -> String {
-        SHA256Hex.of(JSONWriter.serialize(json(description: description, steps: steps)))
+    static func checksum(description: String, steps: [MigrationStep], gates: PendingWorkGate? = nil) -> String {
+        SHA256Hex.of(JSONWriter.serialize(json(description: description, steps: steps, gates: gates)))
     }
 
-    static func json(description: String, steps: [MigrationStep]) -> JSONValue {
-        ["format": 1, "description": .string(description), "steps": .array(steps.map(json))]
+    /// `gates` is written only when the migration has it, so files without data steps keep
+    /// the checksum they had before it existed.
+    static func json(description: String, steps: [MigrationStep], gates: PendingWorkGate? = nil) -> JSONValue {
+        var members: [String: JSONValue] = ["format": 1, "description": .string(description), "steps": .array(steps.map(json))]
+        if let gates { members["gates"] = .string(gates.rawValue) }
+        return .object(members)
     }
 
     static func json(_ step: MigrationStep) -> JSONValue {
@@ -36,7 +40,22 @@ enum CanonicalForm {
         case .sql(let sql, let condition):
             return ["op": "sql", "sqlite": .string(canonicalSQLite(sql.sqlite)), "mariadb": .string(canonicalMariaDB(sql.mariadb)),
                     "applied_if": json(condition)]
+        case .backfill(let backfill):
+            return ["op": "backfill", "table": .string(backfill.table), "set": json(backfill.assignments),
+                    "where": backfill.condition.map(json) ?? .null]
+        case .copyRows(let copy):
+            return ["op": "copy_rows", "from": .string(copy.source), "to": .string(copy.target), "columns": json(copy.columns),
+                    "where": copy.condition.map(json) ?? .null]
         }
+    }
+
+    static func json(_ mappings: [ColumnMapping]) -> JSONValue {
+        .object(Dictionary(uniqueKeysWithValues: mappings.map { ($0.column, json($0.value)) }))
+    }
+
+    /// An expression counts as its token stream per dialect, like raw SQL.
+    static func json(_ expression: DialectSQL) -> JSONValue {
+        ["sqlite": .string(canonicalSQLite(expression.sqlite)), "mariadb": .string(canonicalMariaDB(expression.mariadb))]
     }
 
     static func json(_ column: ColumnDefinition) -> JSONValue {

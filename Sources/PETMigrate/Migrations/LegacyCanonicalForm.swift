@@ -26,6 +26,9 @@ enum LegacyCanonicalForm {
             return ["op": "add_index", "table": .string(table), "index": json(index)]
         case .sql(let sql, let condition):
             return ["op": "sql", "sqlite": .string(sql.sqlite), "mariadb": .string(sql.mariadb), "applied_if": json(condition)]
+        case .backfill, .copyRows:
+            // Data steps came after 0.1: no registry row holds a legacy checksum for them.
+            return CanonicalForm.json(step)
         }
     }
 

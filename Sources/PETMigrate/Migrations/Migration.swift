@@ -6,6 +6,9 @@ public struct Migration: Equatable, Sendable {
     public var name: String
     public var description: String
     public var steps: [MigrationStep]
+    /// What PET must not do while this migration's data work runs; set exactly when it has
+    /// `backfill` or `copy_rows` steps.
+    public var gates: PendingWorkGate? = nil
     /// The file it came from, as shown in messages (the file name, not a full path).
     public var file: String
     /// SHA-256 (hex) of the canonical form; see `CanonicalForm`. What the registry stores.
@@ -21,4 +24,7 @@ public struct Migration: Equatable, Sendable {
     }
 
     public var identifier: String { "\(version)_\(name)" }
+
+    /// Whether the migration leaves work for the background runner.
+    public var hasBackgroundWork: Bool { steps.contains(where: \.isBackgroundStep) }
 }

@@ -15,9 +15,16 @@ struct MigrationDecoder {
         }
         let description: String
         let stepValues: [JSONValue]
+        var gates: PendingWorkGate?
         do throws(DecodingFailure) {
-            let document = try FieldReader(root, what: "the migration", allowedKeys: ["description", "steps"])
+            let document = try FieldReader(root, what: "the migration", allowedKeys: ["description", "steps", "gates"])
             description = try document.string("description") ?? ""
+            if let gate = try document.string("gates") {
+                guard let known = PendingWorkGate(rawValue: gate) else {
+                    throw DecodingFailure("\"gates\" is \"\(gate)\"; expected one of \(PendingWorkGate.allCases.map(\.rawValue).joined(separator: ", ")) (what PET must not do while this migration's data work runs)")
+                }
+                gates = known
+            }
             guard let values = try document.array("steps") else { throw DecodingFailure("\"steps\" is missing") }
             guard !values.isEmpty else { throw DecodingFailure("\"steps\" is empty: a migration does at least one thing") }
             stepValues = values
@@ -36,9 +43,16 @@ struct MigrationDecoder {
             }
         }
         if problems.isEmpty { problems = crossStepProblems(steps) }
+        let background = steps.contains(where: \.isBackgroundStep)
+        if problems.isEmpty, background, gates == nil {
+            return fileProblem("a migration with backfill or copy_rows steps must say what PET may not do while that work runs in the background: \"gates\": \"writes\" (PET's writes wait), \"everything\" (all PET features wait) or \"nothing\"")
+        }
+        if problems.isEmpty, !background, gates != nil {
+            return fileProblem("\"gates\" applies only to a migration with backfill or copy_rows steps (their work runs in the background); this one has none")
+        }
         guard problems.isEmpty else { return .failure(InvalidMigrationSet(problems: problems)) }
-        let migration = Migration(version: version, name: name, description: description, steps: steps, file: file,
-                                  checksum: CanonicalForm.checksum(description: description, steps: steps),
+        let migration = Migration(version: version, name: name, description: description, steps: steps, gates: gates, file: file,
+                                  checksum: CanonicalForm.checksum(description: description, steps: steps, gates: gates),
                                   legacyChecksum: LegacyCanonicalForm.checksum(description: description, steps: steps))
         return .success(migration)
     }
@@ -52,7 +66,14 @@ struct MigrationDecoder {
         var problems: [MigrationProblem] = []
         var created: Set<String> = []
         var firstDataStep: Int?
+        var firstBackgroundStep: Int?
         for (offset, step) in steps.enumerated() {
+            if step.isBackgroundStep {
+                firstBackgroundStep = firstBackgroundStep ?? offset + 1
+            } else if let firstBackgroundStep {
+                problems.append(MigrationProblem(.invalidStep, file: file, version: version, step: offset + 1,
+                                                 reason: "this \(step.op) step comes after the \(steps[firstBackgroundStep - 1].op) step \(firstBackgroundStep); backfill and copy_rows go last in their migration (they run in the background after it is applied), so put later changes in a new migration"))
+            }
             if step.isDataStep {
                 firstDataStep = firstDataStep ?? offset + 1
             } else if let firstDataStep {
@@ -64,7 +85,7 @@ struct MigrationDecoder {
             case .createTable(let table): key = "table \(table.name)"
             case .addColumn(let table, let column): key = "column \(table).\(column.name)"
             case .addIndex(let table, let index): key = "index \(table).\(index.name)"
-            case .sql: key = nil
+            case .sql, .backfill, .copyRows: key = nil
             }
             if let key, !created.insert(key).inserted {
                 problems.append(MigrationProblem(.invalidStep, file: file, version: version, step: offset + 1,
@@ -76,7 +97,7 @@ struct MigrationDecoder {
 
     private func decodeStep(_ value: JSONValue) throws(DecodingFailure) -> MigrationStep {
         guard let op = value["op"]?.stringValue else {
-            if case .object = value { throw DecodingFailure("\"op\" is missing (one of create_table, add_column, add_index, sql)") }
+            if case .object = value { throw DecodingFailure("\"op\" is missing (one of create_table, add_column, add_index, backfill, copy_rows, sql)") }
             throw DecodingFailure("a step must be an object, found \(value.typeName)")
         }
         switch op {
@@ -114,10 +135,56 @@ struct MigrationDecoder {
             let sql = DialectSQL(sqlite: sqlite, mariadb: mariadb)
             let appliedIf = try decodeCondition(condition)
             return .sql(sql, appliedIf: appliedIf)
+        case "backfill":
+            let fields = try FieldReader(value, what: "backfill", allowedKeys: ["op", "table", "set", "where"])
+            let table = try tableName(fields)
+            guard let set = try fields.value("set") else { throw DecodingFailure("\"set\" is missing: {\"new_column\": expression, …}") }
+            return .backfill(BackfillStep(table: table, assignments: try decodeMappings(set, key: "set"),
+                                          condition: try fields.value("where").map { value throws(DecodingFailure) in try decodeExpression(value, key: "where") }))
+        case "copy_rows":
+            let fields = try FieldReader(value, what: "copy_rows", allowedKeys: ["op", "from", "to", "columns", "where"])
+            guard let source = try fields.string("from") else { throw DecodingFailure("\"from\" is missing: the table the rows are copied from") }
+            guard let target = try fields.string("to") else { throw DecodingFailure("\"to\" is missing: the new table the rows are copied into") }
+            for name in [source, target] {
+                if let problem = Identifier.problem(with: name) { throw DecodingFailure("table: \(problem)") }
+            }
+            if source == target { throw DecodingFailure("copy_rows copies from \"\(source)\" into itself; the source is never written: copy into a new table") }
+            guard let columns = try fields.value("columns") else { throw DecodingFailure("\"columns\" is missing: {\"target_column\": expression over the source row, …}") }
+            return .copyRows(CopyRowsStep(source: source, target: target, columns: try decodeMappings(columns, key: "columns"),
+                                          condition: try fields.value("where").map { value throws(DecodingFailure) in try decodeExpression(value, key: "where") }))
         case "drop_table", "drop_column", "drop_index", "rename_table", "rename_column", "truncate", "delete", "change_column", "modify_column":
             throw DecodingFailure("op \"\(op)\" is destructive and not supported: migrations are forward-only and never remove or rewrite data; add new structures alongside the old ones instead", kind: .destructive)
         default:
-            throw DecodingFailure("unknown op \"\(op)\" (expected create_table, add_column, add_index or sql)")
+            throw DecodingFailure("unknown op \"\(op)\" (expected create_table, add_column, add_index, backfill, copy_rows or sql)")
+        }
+    }
+
+    /// `{"column": expression, …}`: at least one column, each a valid name.
+    private func decodeMappings(_ value: JSONValue, key: String) throws(DecodingFailure) -> [ColumnMapping] {
+        guard case .object(let members) = value, !members.isEmpty else {
+            throw DecodingFailure("\"\(key)\" must be an object naming at least one column: {\"column\": expression, …}")
+        }
+        var mappings: [ColumnMapping] = []
+        for (column, expression) in members.sorted(by: { $0.key < $1.key }) {
+            if let problem = Identifier.problem(with: column) { throw DecodingFailure("\"\(key)\": \(problem)") }
+            mappings.append(ColumnMapping(column: column, value: try decodeExpression(expression, key: "\(key).\(column)")))
+        }
+        return mappings
+    }
+
+    /// An expression: one text both dialects read alike, or `{"sqlite": …, "mariadb": …}`.
+    private func decodeExpression(_ value: JSONValue, key: String) throws(DecodingFailure) -> DialectSQL {
+        switch value {
+        case .string(let text):
+            return DialectSQL(sqlite: text, mariadb: text)
+        case .object:
+            let fields = try FieldReader(value, what: "\"\(key)\"", allowedKeys: ["sqlite", "mariadb"])
+            guard let sqlite = try fields.string("sqlite"), let mariadb = try fields.string("mariadb") else {
+                throw DecodingFailure("\"\(key)\" needs both \"sqlite\" and \"mariadb\" (or one string both dialects read alike)")
+            }
+            return DialectSQL(sqlite: sqlite, mariadb: mariadb)
+        default:
+            throw DecodingFailure("\"\(key)\" must be an expression (a string, or {\"sqlite\": …, \"mariadb\": …}), found \(value.typeName)")
         }
     }
 

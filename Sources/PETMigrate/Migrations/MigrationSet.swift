@@ -77,6 +77,7 @@ public struct MigrationSet: Sendable {
         var problems: [MigrationProblem] = []
         for (offset, step) in migration.steps.enumerated() {
             var tables: [String] = step.table.map { [$0] } ?? []
+            if case .copyRows(let copy) = step { tables.append(copy.source) }
             if case .sql(_, let condition) = step {
                 switch condition {
                 case .tableExists(let table), .columnExists(let table, _), .indexExists(let table, _): tables.append(table)

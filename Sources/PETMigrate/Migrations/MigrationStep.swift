@@ -123,6 +123,8 @@ public enum MigrationStep: Equatable, Sendable {
     case addColumn(table: String, column: ColumnDefinition)
     case addIndex(table: String, index: IndexDefinition)
     case sql(DialectSQL, appliedIf: AppliedCondition)
+    case backfill(BackfillStep)
+    case copyRows(CopyRowsStep)
 
     /// The `op` as written in migration files.
     public var op: String {
@@ -131,6 +133,8 @@ public enum MigrationStep: Equatable, Sendable {
         case .addColumn: return "add_column"
         case .addIndex: return "add_index"
         case .sql: return "sql"
+        case .backfill: return "backfill"
+        case .copyRows: return "copy_rows"
         }
     }
 
@@ -140,11 +144,22 @@ public enum MigrationStep: Equatable, Sendable {
         return false
     }
 
-    /// The logical table the step works on, if it names one.
+    /// A `backfill` or `copy_rows`: queued when its migration is applied and run in chunks
+    /// in the background, not inside the activating request.
+    public var isBackgroundStep: Bool {
+        switch self {
+        case .backfill, .copyRows: return true
+        default: return false
+        }
+    }
+
+    /// The logical table the step works on (a data step: the table it writes), if it names one.
     public var table: String? {
         switch self {
         case .createTable(let definition): return definition.name
         case .addColumn(let table, _), .addIndex(let table, _): return table
+        case .backfill(let step): return step.table
+        case .copyRows(let step): return step.target
         case .sql: return nil
         }
     }

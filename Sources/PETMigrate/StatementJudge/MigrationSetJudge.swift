@@ -13,13 +13,17 @@ import Synchronization
 /// schema step's `applied_if` names an object that its own statements create.
 public enum MigrationSetJudge {
     public static func problems(in set: MigrationSet, prefix: String) -> [MigrationProblem] {
-        guard set.migrations.contains(where: { $0.steps.contains { if case .sql = $0 { return true } else { return false } } }) else {
+        guard set.migrations.contains(where: { $0.steps.contains { step in
+            if case .sql = step { return true }
+            return step.isBackgroundStep
+        } }) else {
             return []
         }
         let key = JudgedSets.Key(prefix: prefix, checksums: set.migrations.map(\.checksum))
         if JudgedSets.shared.contains(key) { return [] }
         var problems = judgeMariaDB(set, prefix: prefix)
         problems += judgeSQLite(set, prefix: prefix)
+        problems += DataStepJudge.problems(in: set)
         if problems.isEmpty { JudgedSets.shared.insert(key) }
         return problems
     }
@@ -52,7 +56,7 @@ public enum MigrationSetJudge {
         switch step {
         case .createTable(let table): return [.table(prefix + table.name)]
         case .addColumn(let table, let column): return [.column(table: prefix + table, column: column.name)]
-        case .addIndex, .sql: return []
+        case .addIndex, .sql, .backfill, .copyRows: return []
         }
     }
 
@@ -130,7 +134,7 @@ public enum MigrationSetJudge {
                         if try scratch.tableExists(prefix + table) {
                             try scratch.execute(scratch.addIndexStatement(index, table: prefix + table, ifNotExists: true))
                         }
-                    case .sql:
+                    case .sql, .backfill, .copyRows:
                         break
                     }
                 } catch {

@@ -1,0 +1,74 @@
+/// The engine's own tables: the registry, the state row, the audit events, the journal and the
+/// progress of background work — one file per table (`RegistryTable.swift`, …); this one creates
+/// them and reads what every activation reads first.
+///
+/// They are declared with the same portable definitions as migrations, so each dialect
+/// renders them like any other table, and created idempotently under the migration lock.
+struct Bookkeeping {
+    let driver: DatabaseDriver
+    let prefix: String
+
+    var registryTable: String { prefix + "pet_migrations" }
+    var stateTable: String { prefix + "pet_migration_state" }
+    var eventsTable: String { prefix + "pet_migration_events" }
+    var journalTable: String { prefix + "pet_migration_journal" }
+    var progressTable: String { prefix + "pet_migration_progress" }
+
+    static let versionColumn = ColumnDefinition(name: "version", type: .string, length: 32)
+
+    /// Creates the engine's tables that are missing (under the migration lock), and adds the
+    /// journal's `attempt` column to a journal from before it existed.
+    func ensureTables(_ catalog: SchemaCatalog) throws(DatabaseError) {
+        for table in [Self.registry, Self.state, Self.events, Self.journal, Self.progress, Self.heartbeat] where !(try catalog.tableExists(prefix + table.name)) {
+            for statement in driver.createTableStatements(table, physicalName: prefix + table.name, ifNotExists: true) {
+                try driver.execute(statement)
+            }
+            catalog.didCreateTable(prefix + table.name, columns: table.columns.map(\.name),
+                                   indexes: table.indexes.map { driver.physicalIndexName($0.name, table: prefix + table.name) })
+        }
+        if !(try catalog.columnNames(of: journalTable).contains(Self.journalAttempt.name)) {
+            try driver.execute(driver.addColumnStatement(Self.journalAttempt, table: journalTable))
+            catalog.didAddColumn(Self.journalAttempt.name, to: journalTable)
+        }
+    }
+
+    /// What every activation reads first: the registry, the state row and whether the
+    /// journal holds anything — in one round trip once the engine's tables exist.
+    struct Overview {
+        var applied: [AppliedMigration]
+        var state: MigrationState?
+        var hasJournal: Bool
+    }
+
+    func overview() throws(DatabaseError) -> Overview {
+        let rows: [[SQLValue]]
+        do {
+            rows = try driver.query("""
+                SELECT 'r', version, name, applied_at, checksum, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM \(q(registryTable))
+                UNION ALL
+                SELECT 's', \(Self.stateColumns) FROM \(q(stateTable)) WHERE id = 1
+                UNION ALL
+                SELECT 'j', COUNT(*), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM \(q(journalTable))
+                """)
+        } catch where error.kind == .missingTable {
+            // Before the first activation: some of the tables do not exist yet.
+            return Overview(applied: try appliedMigrations(), state: try state(),
+                            hasJournal: !(try driver.queryIfTableExists("SELECT 1 FROM \(q(journalTable)) LIMIT 1")).isEmpty)
+        }
+        var overview = Overview(applied: [], state: nil, hasJournal: false)
+        for row in rows {
+            switch row[0].text {
+            case "r": overview.applied.append(Self.appliedMigration(Array(row[1...4])))
+            case "s": overview.state = Self.migrationState(Array(row[1...]))
+            default: overview.hasJournal = (row[1].integer ?? 0) > 0
+            }
+        }
+        overview.applied.sort { $0.version < $1.version }
+        return overview
+    }
+
+    func q(_ name: String) -> String { driver.quoteIdentifier(name) }
+    func sql(_ value: String?) -> SQLValue { value.map(SQLValue.text) ?? .null }
+    func sql(_ value: Int?) -> SQLValue { value.map { .integer(Int64($0)) } ?? .null }
+}
+

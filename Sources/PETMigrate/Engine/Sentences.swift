@@ -1,0 +1,62 @@
+/// The sentences the engine says to people about background work, in one place, so that the
+/// CLI, the PHP side and the audit log word the same facts the same way.
+enum Sentences {
+    /// How an administrator runs the migrations again, wherever they work from.
+    static let retryAdvice = "retry: Retry on PET's notice in WordPress, `wp pet migrate resume`, or `pet-migrate resume`"
+
+    /// How the background work is driven by hand.
+    static let resumeAdvice = "WordPress runs it in the background; `wp pet migrate resume` or `pet-migrate resume` runs it now"
+
+    static let workUnpaused = "An operator resumed the paused background work."
+
+    static func describe(_ item: DataWorkItem, migration: Migration?) -> String {
+        let name = migration?.identifier ?? item.version
+        if item.op == "copy_rows" {
+            return "step \(item.step) of \(name) (copy_rows from \(item.sourceTable) into \(item.targetTable))"
+        }
+        return "step \(item.step) of \(name) (backfill of \(item.targetTable))"
+    }
+
+    static func count(_ rows: Int64) -> String {
+        let digits = String(rows.magnitude)
+        var grouped = ""
+        for (offset, character) in digits.enumerated() {
+            if offset > 0, (digits.count - offset) % 3 == 0 { grouped += "," }
+            grouped.append(character)
+        }
+        return (rows < 0 ? "-" : "") + grouped
+    }
+
+    static func workStarted(_ item: DataWorkItem, migration: Migration?) -> String {
+        let upper = item.upperKey.map { "keys up to \(item.keyColumn ?? "key") = \($0)" } ?? "the source is empty"
+        return "Started \(describe(item, migration: migration)): about \(count(item.rowsEstimated ?? 0)) rows, \(upper)."
+    }
+
+    static func workFinished(_ item: DataWorkItem, migration: Migration?) -> String {
+        "Finished \(describe(item, migration: migration)): \(count(item.rowsDone)) rows read, \(count(item.rowsWritten)) written."
+    }
+
+    static func progress(_ item: DataWorkItem, migration: Migration?) -> String {
+        var text = "\(describe(item, migration: migration)): \(count(item.rowsDone)) of about \(count(item.rowsEstimated ?? 0)) rows"
+        if let rate = item.rowsPerSecond { text += " at \(count(Int64(rate.rounded()))) rows/s" }
+        if let eta = item.etaSeconds { text += ", about \(duration(eta)) left" }
+        if let key = item.cursorKey { text += " (at \(item.keyColumn ?? "key") = \(key))" }
+        return text + "."
+    }
+
+    static func duration(_ seconds: Double) -> String {
+        let total = Int(seconds.rounded(.up))
+        if total < 60 { return "\(total) s" }
+        if total < 3600 { return "\(total / 60) min \(total % 60) s" }
+        return "\(total / 3600) h \(total / 60 % 60) min"
+    }
+
+    static func rowFailed(_ item: DataWorkItem, key: String, reason: String, migration: Migration?) -> String {
+        let row = key.isEmpty ? "" : " at the row of \(item.sourceTable) with \(item.keyColumn ?? "key") = \(key)"
+        return "\(describe(item, migration: migration)) stopped\(row): \(reason). Every row before it is done and nothing else was changed; fix that row, then \(retryAdvice) — the work continues from that row"
+    }
+
+    static func waiting(_ migration: Migration, behind item: DataWorkItem, table: String) -> String {
+        "Migration \(migration.identifier) changes \(table), which the background work of \(item.version) still uses; it is applied when that work is done (\(resumeAdvice))."
+    }
+}

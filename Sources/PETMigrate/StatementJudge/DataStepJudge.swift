@@ -1,0 +1,108 @@
+/// Judges the `backfill` and `copy_rows` steps of a set before anything runs: they write only
+/// what migrations of the set create (never a column or a table that held data before), and
+/// every expression is a read-only expression over one source row (`RowExpressionJudge`).
+///
+/// Works on logical names (before the prefix) and on what the set declares, so `lint` on a
+/// developer's machine refuses what a site would. What only the site can tell — the columns
+/// of a table the set does not create, its primary key — is checked when the migration is
+/// applied (`DataWorkPreparation`), before it is registered.
+enum DataStepJudge {
+    /// The columns of every table the set creates, as far as the migrations so far declare.
+    private struct DeclaredTables {
+        var columns: [String: [ColumnDefinition]] = [:]
+        var createdIn: [String: String] = [:]
+        var addedColumns: Set<String> = []
+
+        mutating func record(_ step: MigrationStep, version: String) {
+            switch step {
+            case .createTable(let table):
+                columns[table.name] = table.columns
+                createdIn[table.name] = version
+            case .addColumn(let table, let column):
+                addedColumns.insert("\(table).\(column.name)")
+                if columns[table] != nil, !(columns[table]!.contains { $0.name == column.name }) { columns[table]!.append(column) }
+            default:
+                break
+            }
+        }
+
+        func isOwned(table: String, column: String) -> Bool {
+            createdIn[table] != nil || addedColumns.contains("\(table).\(column)")
+        }
+    }
+
+    static func problems(in set: MigrationSet) -> [MigrationProblem] {
+        var problems: [MigrationProblem] = []
+        var declared = DeclaredTables()
+        for migration in set.migrations {
+            for (offset, step) in migration.steps.enumerated() {
+                declared.record(step, version: migration.version)
+                let reasons: [String]
+                switch step {
+                case .backfill(let backfill): reasons = Self.problems(of: backfill, declared: declared)
+                case .copyRows(let copy): reasons = Self.problems(of: copy, declared: declared)
+                default: reasons = []
+                }
+                problems += reasons.map {
+                    MigrationProblem(.invalidStep, file: migration.file, version: migration.version, step: offset + 1, reason: $0)
+                }
+            }
+        }
+        return problems
+    }
+
+    private static func problems(of backfill: BackfillStep, declared: DeclaredTables) -> [String] {
+        var reasons: [String] = []
+        for mapping in backfill.assignments where !declared.isOwned(table: backfill.table, column: mapping.column) {
+            reasons.append("backfill sets \(backfill.table).\(mapping.column), which no migration of this set creates (at or before this one); a backfill fills only new columns, so that source data is preserved: add the column with add_column first")
+        }
+        let columns = declared.columns[backfill.table]?.map(\.name)
+        reasons += expressionProblems(backfill.assignments.map { ("set.\($0.column)", $0.value) } + condition(backfill.condition),
+                                      readableColumns: columns)
+        return reasons
+    }
+
+    private static func problems(of copy: CopyRowsStep, declared: DeclaredTables) -> [String] {
+        var reasons: [String] = []
+        guard let targetColumns = declared.columns[copy.target] else {
+            return ["copy_rows copies into \(copy.target), which no migration of this set creates (at or before this one); rows are copied only into a new table, so that data that existed before is never touched: create it with create_table first"]
+        }
+        for mapping in copy.columns where !targetColumns.contains(where: { $0.name == mapping.column }) {
+            reasons.append("copy_rows sets column \(mapping.column), which table \(copy.target) does not have (it has \(targetColumns.map(\.name).joined(separator: ", ")))")
+        }
+        let mapped = Set(copy.columns.map(\.column))
+        for column in targetColumns where !column.nullable && column.effectiveDefault == nil && !column.autoIncrement && !mapped.contains(column.name) {
+            reasons.append("copy_rows does not set \(copy.target).\(column.name), which is NOT NULL without a default: every copied row would be refused; map it in \"columns\"")
+        }
+        reasons += expressionProblems(copy.columns.map { ("columns.\($0.column)", $0.value) } + condition(copy.condition),
+                                      readableColumns: declared.columns[copy.source]?.map(\.name))
+        return reasons
+    }
+
+    private static func condition(_ condition: DialectSQL?) -> [(String, DialectSQL)] {
+        condition.map { [("where", $0)] } ?? []
+    }
+
+    /// Each expression judged on both dialects; when the set declares the source table, the
+    /// columns it reads must be among that table's (SQLite's own parser checks that too).
+    private static func expressionProblems(_ expressions: [(key: String, value: DialectSQL)], readableColumns: [String]?) -> [String] {
+        var reasons: [String] = []
+        for (key, expression) in expressions {
+            for dialect in DialectName.allCases {
+                let text = expression.text(for: dialect)
+                if let refusal = RowExpressionJudge.refusal(of: text, dialect: dialect) {
+                    reasons.append("the \(dialect.rawValue) expression of \"\(key)\" (\(text)) is refused: \(refusal)")
+                    continue
+                }
+                guard let readableColumns else { continue }
+                let known = Set(readableColumns.map { $0.lowercased() })
+                if let unknown = RowExpressionJudge.columnReferences(in: text, dialect: dialect).first(where: { !known.contains($0.lowercased()) }) {
+                    reasons.append("the \(dialect.rawValue) expression of \"\(key)\" (\(text)) reads column \(unknown), which the source table does not have (it has \(readableColumns.joined(separator: ", ")))")
+                } else if dialect == .sqlite, let refusal = SQLiteRowExpressionCheck.sqliteRefusal(of: text, columns: readableColumns) {
+                    reasons.append("the sqlite expression of \"\(key)\" (\(text)) is refused by SQLite: \(refusal)")
+                }
+            }
+        }
+        return reasons
+    }
+}
