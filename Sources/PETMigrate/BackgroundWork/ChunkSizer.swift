@@ -48,8 +48,9 @@ struct ChunkSizer {
     /// The rows that fit in `seconds` at the smoothed rate, capped by the current size; the
     /// current size while no rate is known yet.
     func rows(fitting seconds: Double) -> Int {
-        guard let secondsPerRow else { return size }
-        return min(size, Int(seconds / secondsPerRow))
+        guard let secondsPerRow, seconds.isFinite else { return size }
+        let fitting = seconds / secondsPerRow
+        return fitting >= Double(size) ? size : max(0, Int(fitting))
     }
 
     private static func clamped(_ value: Int) -> Int {

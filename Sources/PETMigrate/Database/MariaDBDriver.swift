@@ -394,7 +394,8 @@ public final class MariaDBDriver: DatabaseDriver, SQLDefinitionRendering {
         let bounded = max(1, seconds)
         // READ COMMITTED: `INSERT … SELECT` then reads the source without locking its rows,
         // so the site's writers to the source never wait for a copy chunk.
-        try execute("SET SESSION innodb_lock_wait_timeout = \(bounded), SESSION lock_wait_timeout = \(bounded), SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED")
+        try execute("SET SESSION innodb_lock_wait_timeout = \(bounded), SESSION lock_wait_timeout = \(bounded)")
+        try execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED")
     }
 
     public func threadsRunning() throws(DatabaseError) -> Int? {
