@@ -27,12 +27,28 @@ enum ReportPrinter {
             lines.append("")
             lines.append(table(header: ["pending", "name"], rows: report.pending.map { [$0.version, $0.name] }))
         }
+        if !report.work.isEmpty {
+            lines.append("")
+            if let gates = report.gates { lines.append("while background work remains, PET gates: \(gates.rawValue)") }
+            lines.append(table(header: ["data step", "op", "table", "status", "rows", "rate", "eta", "at key", "note"],
+                               rows: report.work.map(workRow)))
+        }
         if let events = report.events, !events.isEmpty {
             lines.append("")
             lines.append(table(header: ["id", "at", "event", "version", "message"],
                                rows: events.map { [String($0.id), $0.occurredAt, $0.kind, $0.version ?? "", $0.message] }))
         }
         return lines.joined(separator: "\n")
+    }
+
+    private static func workRow(_ item: DataWorkItem) -> [String] {
+        let rows = item.rowsEstimated.map { "\(item.rowsDone)/\($0)" } ?? "\(item.rowsDone)"
+        let rate = item.rowsPerSecond.map { "\(Int($0.rounded()))/s" } ?? ""
+        let eta = item.etaSeconds.map { "\(Int($0.rounded(.up))) s" } ?? ""
+        let status = item.paused ? "paused" : item.status.rawValue
+        let note = item.lastError ?? item.throttle.map { "waiting: \($0)" } ?? ""
+        let table = item.op == "copy_rows" ? "\(item.sourceTable) -> \(item.targetTable)" : item.targetTable
+        return ["\(item.version) #\(item.step)", item.op, table, status, rows, rate, eta, item.cursorKey ?? "", note]
     }
 
     static func table(header: [String], rows: [[String]]) -> String {
