@@ -121,9 +121,12 @@ final class BackgroundRunner {
             let attempt: ChunkAttempt
             do {
                 attempt = try applyChunk(item, statements: statements, through: last, rows: count, sizer: sizer, started: started, migration: migration)
-            } catch {
+            } catch let error as DatabaseError {
                 try? driver.rollback()
                 attempt = .failed(error)
+            } catch let refusal as StatementRefusal {
+                try? driver.rollback()
+                return try fail(&item, key: last, reason: refusal.description, migration: migration)
             }
             switch attempt {
             case .applied(let advanced, let measured, let seconds):
@@ -166,9 +169,9 @@ final class BackgroundRunner {
     /// One chunk, one transaction: the rows of `(cursor, last]` and the cursor's move to
     /// `last` commit together or not at all.
     private func applyChunk(_ item: DataWorkItem, statements: ChunkStatements, through last: String, rows count: Int,
-                            sizer: ChunkSizer, started: Double, migration: Migration) throws(DatabaseError) -> ChunkAttempt {
+                            sizer: ChunkSizer, started: Double, migration: Migration) throws -> ChunkAttempt {
         try driver.begin()
-        let written = try driver.executeCountingChanges(statements.apply(after: item.cursorKey, through: last), [])
+        let written = try driver.executeChunk(statements.apply(after: item.cursorKey, through: last), check: statements.check)
         let seconds = Clock.monotonicSeconds() - started
         var measured = sizer
         measured.record(rows: count, seconds: seconds)

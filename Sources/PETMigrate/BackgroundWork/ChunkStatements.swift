@@ -32,6 +32,15 @@ struct ChunkStatements {
         return conditions.joined(separator: " AND ")
     }
 
+    /// What a chunk of this step may write, for the SQLite authorizer's check.
+    var check: ChunkStatementCheck {
+        switch step {
+        case .backfill(let backfill): return ChunkStatementCheck(table: prefix + backfill.table, updatedColumns: Set(backfill.assignments.map(\.column)))
+        case .copyRows(let copy): return ChunkStatementCheck(table: prefix + copy.target, updatedColumns: nil)
+        default: return ChunkStatementCheck(table: "", updatedColumns: [])
+        }
+    }
+
     /// The number of source rows and the last key of the next chunk of at most `rows` rows.
     func bounds(after lower: String?, rows: Int) -> String {
         "SELECT COUNT(*), MAX(\(q(key.name))) FROM (SELECT \(q(key.name)) FROM \(q(sourceTable)) WHERE \(range(after: lower, through: upperKey)) ORDER BY \(q(key.name)) LIMIT \(max(1, rows))) AS pet_chunk"

@@ -139,6 +139,10 @@ public final class MariaDBDriver: DatabaseDriver, SQLDefinitionRendering {
         try run(sql, parameters)
     }
 
+    public func executeChunk(_ sql: String, check: ChunkStatementCheck) throws -> Int64 {
+        try executeCountingChanges(sql, [])
+    }
+
     public func executeCountingChanges(_ sql: String, _ parameters: [SQLValue]) throws(DatabaseError) -> Int64 {
         _ = try run(sql, parameters)
         return Int64(clamping: affectedRows)

@@ -93,6 +93,13 @@ public final class SQLiteDriver: DatabaseDriver, SQLDefinitionRendering {
         return sqlite3_changes64(try db)
     }
 
+    public func executeChunk(_ sql: String, check: ChunkStatementCheck) throws -> Int64 {
+        try runStatements(sql) { review in
+            if let reason = check.refusal(of: review) { throw StatementRefusal(statement: review.number, reason: "the chunk statement is refused: \(reason)") }
+        }
+        return sqlite3_changes64(try db)
+    }
+
     public func literal(_ value: SQLValue) -> String {
         switch value {
         case .null: return "NULL"

@@ -10,3 +10,6 @@ enum RowExpressionJudge {
 enum SQLiteRowExpressionCheck {
     static func sqliteRefusal(of expression: String, columns: [String]) -> String? { nil }
 }
+enum RowExpressionVocabulary {
+    static func functions(_ dialect: DialectName) -> Set<String> { ["upper", "lower", "round", "cast", "nullif", "coalesce", "abs"] }
+}

@@ -1,0 +1,37 @@
+import CSQLite
+
+/// SQLite judges every chunk statement again right before it runs, by its authorizer: the
+/// statement may read, call an allow-listed function, and write only the step's target —
+/// the columns a backfill sets, or rows of the table a copy fills. The expressions were
+/// judged at load; this is the same judgement by the real parser on the real schema, so a
+/// statement that means something else here than on the scratch database never runs.
+public struct ChunkStatementCheck: Sendable {
+    /// What the chunk may write: a table, and for a backfill the columns it sets.
+    let table: String
+    let updatedColumns: Set<String>?
+
+    func refusal(of review: SQLiteStatementReview) -> String? {
+        let functions = RowExpressionVocabulary.functions(.sqlite)
+        for action in review.actions {
+            let first = action.arguments.first ?? nil
+            let second = action.arguments.count > 1 ? action.arguments[1] : nil
+            switch action.code {
+            case SQLITE_SELECT, SQLITE_READ:
+                continue
+            case SQLITE_FUNCTION:
+                guard let name = second?.lowercased(), functions.contains(name) else {
+                    return "it calls \(second ?? "a function") , which is not a read-only row function"
+                }
+            case SQLITE_UPDATE:
+                guard first == table, let updatedColumns, let column = second, updatedColumns.contains(column) else {
+                    return "it would update \(first ?? "a table").\(second ?? "?"), which the step does not fill"
+                }
+            case SQLITE_INSERT:
+                guard first == table, updatedColumns == nil else { return "it would insert into \(first ?? "a table")" }
+            default:
+                return "it asks SQLite for action \(action.code), which a data step never needs"
+            }
+        }
+        return nil
+    }
+}
