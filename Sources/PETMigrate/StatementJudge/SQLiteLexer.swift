@@ -39,11 +39,25 @@ enum SQLiteLexer {
         return String(decoding: output, as: UTF8.self)
     }
 
+    /// Tokens with the bytes each covers, for a judge that must see what lies between them
+    /// (`RowExpressionJudge` refuses comments), and whether the text ends inside a string,
+    /// quoted name or comment (SQLite reads an unclosed `/*` to the end without complaint).
+    static func positionedTokens(_ text: String) -> (tokens: [(token: Token, range: Range<Int>)], unterminated: Bool) {
+        var unterminated = false
+        let tokens = scan(Array(text.utf8), unterminated: &unterminated)
+        return (tokens, unterminated)
+    }
+
     private static func isIdentifierByte(_ byte: UInt8) -> Bool {
         MariaDBLexer.isIdentifierByte(byte)
     }
 
     private static func scan(_ bytes: [UInt8]) -> [(token: Token, range: Range<Int>)] {
+        var unterminated = false
+        return scan(bytes, unterminated: &unterminated)
+    }
+
+    private static func scan(_ bytes: [UInt8], unterminated: inout Bool) -> [(token: Token, range: Range<Int>)] {
         var tokens: [(token: Token, range: Range<Int>)] = []
         var index = 0
         func byte(_ at: Int) -> UInt8 { at < bytes.count ? bytes[at] : 0 }
@@ -59,20 +73,24 @@ enum SQLiteLexer {
             case UInt8(ascii: "/") where byte(index + 1) == UInt8(ascii: "*"):
                 index += 2
                 while index < bytes.count, !(bytes[index] == UInt8(ascii: "*") && byte(index + 1) == UInt8(ascii: "/")) { index += 1 }
+                if index >= bytes.count { unterminated = true }
                 index = min(index + 2, bytes.count)
             case UInt8(ascii: "'"), UInt8(ascii: "\""), UInt8(ascii: "`"), UInt8(ascii: "["):
                 let close = current == UInt8(ascii: "[") ? UInt8(ascii: "]") : current
                 index += 1
                 var content: [UInt8] = []
+                var closed = false
                 while index < bytes.count {
                     if bytes[index] == close {
                         if close != UInt8(ascii: "]"), byte(index + 1) == close { content.append(close); index += 2; continue }
                         index += 1
+                        closed = true
                         break
                     }
                     content.append(bytes[index])
                     index += 1
                 }
+                if !closed { unterminated = true }
                 let kind: Token.Kind = current == UInt8(ascii: "'") ? .string : .quotedIdentifier
                 tokens.append((Token(kind: kind, text: kind == .string ? text(start..<index) : String(decoding: content, as: UTF8.self)), start..<index))
             case _ where isIdentifierByte(current):
