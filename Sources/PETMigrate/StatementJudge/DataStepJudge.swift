@@ -26,8 +26,11 @@ enum DataStepJudge {
             }
         }
 
-        func isOwned(table: String, column: String) -> Bool {
-            createdIn[table] != nil || addedColumns.contains("\(table).\(column)")
+        /// A column a backfill may set: one the set adds with `add_column`, or any column of a
+        /// table this same migration creates. A column of a table an earlier migration created
+        /// holds the site's data by now; it is source data, never overwritten.
+        func isOwned(table: String, column: String, version: String) -> Bool {
+            createdIn[table] == version || addedColumns.contains("\(table).\(column)")
         }
     }
 
@@ -39,7 +42,7 @@ enum DataStepJudge {
                 declared.record(step, version: migration.version)
                 let reasons: [String]
                 switch step {
-                case .backfill(let backfill): reasons = Self.problems(of: backfill, declared: declared)
+                case .backfill(let backfill): reasons = Self.problems(of: backfill, declared: declared, version: migration.version)
                 case .copyRows(let copy): reasons = Self.problems(of: copy, declared: declared)
                 default: reasons = []
                 }
@@ -51,10 +54,10 @@ enum DataStepJudge {
         return problems
     }
 
-    private static func problems(of backfill: BackfillStep, declared: DeclaredTables) -> [String] {
+    private static func problems(of backfill: BackfillStep, declared: DeclaredTables, version: String) -> [String] {
         var reasons: [String] = []
-        for mapping in backfill.assignments where !declared.isOwned(table: backfill.table, column: mapping.column) {
-            reasons.append("backfill sets \(backfill.table).\(mapping.column), which no migration of this set creates (at or before this one); a backfill fills only new columns, so that source data is preserved: add the column with add_column first")
+        for mapping in backfill.assignments where !declared.isOwned(table: backfill.table, column: mapping.column, version: version) {
+            reasons.append("backfill sets \(backfill.table).\(mapping.column), which no migration of this set adds (at or before this one); a backfill fills only new columns, so that source data is preserved: add the column with add_column first")
         }
         let columns = declared.columns[backfill.table]?.map(\.name)
         reasons += expressionProblems(backfill.assignments.map { ("set.\($0.column)", $0.value) } + condition(backfill.condition),
@@ -98,7 +101,7 @@ enum DataStepJudge {
                 let known = Set(readableColumns.map { $0.lowercased() })
                 if let unknown = RowExpressionJudge.columnReferences(in: text, dialect: dialect).first(where: { !known.contains($0.lowercased()) }) {
                     reasons.append("the \(dialect.rawValue) expression of \"\(key)\" (\(text)) reads column \(unknown), which the source table does not have (it has \(readableColumns.joined(separator: ", ")))")
-                } else if dialect == .sqlite, let refusal = SQLiteRowExpressionCheck.sqliteRefusal(of: text, columns: readableColumns) {
+                } else if dialect == .sqlite, let refusal = RowExpressionJudge.sqliteRefusal(of: text, columns: readableColumns) {
                     reasons.append("the sqlite expression of \"\(key)\" (\(text)) is refused by SQLite: \(refusal)")
                 }
             }
