@@ -100,7 +100,8 @@ final class BackgroundRunner {
             let rows = sizer.rows(fitting: remaining)
             if remaining <= 0 || rows < 1 { return .outOfBudget(throttledBecause: throttledBecause) }
             if let reason = try throttle.reasonToWait() {
-                if reason != throttledBecause { try recordThrottle(reason, item: &item, migration: migration) }
+                // One event per pause, however its figures move while it lasts.
+                if throttledBecause == nil { try recordThrottle(reason, item: &item, migration: migration) }
                 throttledBecause = reason
                 Self.sleep(seconds: min(0.25, max(0, remaining)))
                 continue

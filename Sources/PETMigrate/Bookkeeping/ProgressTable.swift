@@ -95,8 +95,12 @@ extension Bookkeeping {
 
     /// Pauses (or un-pauses) every unfinished item; returns how many.
     func setPaused(_ paused: Bool) throws(DatabaseError) -> Int64 {
-        try driver.executeCountingChanges("UPDATE \(q(progressTable)) SET paused = ?, updated_at = ? WHERE status <> ? AND paused = ?",
-                                          [.integer(paused ? 1 : 0), .text(Clock.now()), .text(DataWorkItem.Status.done.rawValue), .integer(paused ? 0 : 1)])
+        do {
+            return try driver.executeCountingChanges("UPDATE \(q(progressTable)) SET paused = ?, updated_at = ? WHERE status <> ? AND paused = ?",
+                                              [.integer(paused ? 1 : 0), .text(Clock.now()), .text(DataWorkItem.Status.done.rawValue), .integer(paused ? 0 : 1)])
+        } catch where error.kind == .missingTable {
+            return 0 // never activated since data steps exist: nothing is queued
+        }
     }
 }
 
