@@ -52,7 +52,7 @@ struct JournalAtomicity: MigrationAtomicity {
             try driver.commit()
         } catch {
             try? driver.rollback()
-            var failure = MigrationFailure(error, step: tracker.current, undoneBy: "compensated")
+            var failure = MigrationFailure(error, step: tracker.current, undoneBy: .compensated)
             do {
                 try compensate(try journalRows().filter { $0.attempt == attempt && $0.version == migration.version })
             } catch {
@@ -101,7 +101,7 @@ struct JournalAtomicity: MigrationAtomicity {
         }
         let left = try rows.filter { try catalog.exists($0.object) }
         if !left.isEmpty {
-            throw StepFailure(reason: "compensation left \(left.map(\.object.description).joined(separator: ", ")) in place", kind: "compensation")
+            throw StepFailure(reason: "compensation left \(left.map(\.object.description).joined(separator: ", ")) in place", kind: .compensation)
         }
     }
 

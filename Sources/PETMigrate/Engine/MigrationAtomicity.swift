@@ -26,10 +26,10 @@ struct InterruptedAttempt: Equatable {
 /// A migration failed and its effects were undone.
 struct MigrationFailure: Error {
     var step: Int?
-    var kind: String
+    var kind: FailureKind
     var reason: String
-    /// "rolled back" or "compensated": how the schema got back to its state before.
-    var undoneBy: String
+    /// How the schema got back to its state before.
+    var undoneBy: UndoKind
     /// Set when undoing failed too: the schema may not be as before, and the next
     /// activation will try again.
     var undoError: String?

@@ -78,7 +78,7 @@ extension MigrationEngine {
                     state.currentVersion = item.version
                     state.currentStep = item.step
                     state.lastError = item.lastError
-                    state.lastErrorKind = "data_error"
+                    state.lastErrorKind = FailureKind.dataError.rawValue
                     state.lastErrorVersion = item.version
                     state.lastErrorStep = item.step
                     state.progress = ProgressSummary(item: item, migration: set.migrations.first { $0.version == item.version }).json
@@ -126,7 +126,7 @@ extension MigrationEngine {
         var report: Report
         if let failed = unfinished.first(where: { $0.status == .failed }) {
             report = Report(result: .maintenance, message: "PET is in maintenance mode: \(failed.lastError ?? "a data step failed").")
-            report.error = Report.Problem(kind: "data_error", file: set.migrations.first { $0.version == failed.version }?.file,
+            report.error = Report.Problem(kind: FailureKind.dataError.rawValue, file: set.migrations.first { $0.version == failed.version }?.file,
                                           version: failed.version, step: failed.step, reason: failed.lastError ?? "")
             report.problems = report.error.map { [$0] } ?? []
         } else if let current = unfinished.first {

@@ -320,9 +320,9 @@ public struct MigrationEngine: Sendable {
         let step = error.step.map { number in " at step \(number) (\(migration.steps[number - 1].op))" } ?? ""
         var message = "Migration \(migration.identifier) failed\(step): \(error.reason)."
         if let undoError = error.undoError {
-            message += " Its changes could not all be \(error.undoneBy) yet (\(undoError)); the next activation finishes undoing them."
+            message += " Its changes could not all be \(error.undoneBy.rawValue) yet (\(undoError)); the next activation finishes undoing them."
         } else {
-            message += " Its changes were \(error.undoneBy), so the schema is as it was before it."
+            message += " Its changes were \(error.undoneBy.rawValue), so the schema is as it was before it."
         }
         if !newlyApplied.isEmpty {
             message += " \(newlyApplied.count) earlier migration\(newlyApplied.count == 1 ? " was" : "s were") applied."
@@ -334,19 +334,19 @@ public struct MigrationEngine: Sendable {
         failed.currentVersion = migration.version
         failed.currentStep = error.step
         failed.lastError = error.reason
-        failed.lastErrorKind = error.kind
+        failed.lastErrorKind = error.kind.rawValue
         failed.lastErrorVersion = migration.version
         failed.lastErrorStep = error.step
         failed.schemaVersion = newlyApplied.last ?? applied.last?.version
         if error.undoError == nil {
-            try bookkeeping.record(error.undoneBy == "compensated" ? .compensated : .failed, version: migration.version,
-                                   message: "Changes of \(migration.identifier) were \(error.undoneBy).")
+            try bookkeeping.record(error.undoneBy == .compensated ? .compensated : .failed, version: migration.version,
+                                   message: "Changes of \(migration.identifier) were \(error.undoneBy.rawValue).")
         }
         try bookkeeping.record(.failed, version: migration.version, message: message)
         try bookkeeping.write(failed)
 
         var report = Report(result: .maintenance, message: message)
-        report.error = Report.Problem(kind: error.kind, file: migration.file, version: migration.version, step: error.step, reason: error.reason)
+        report.error = Report.Problem(kind: error.kind.rawValue, file: migration.file, version: migration.version, step: error.step, reason: error.reason)
         report.problems = report.error.map { [$0] } ?? []
         report.newlyApplied = newlyApplied
         report.applied = try bookkeeping.appliedMigrations()

@@ -19,7 +19,7 @@ struct SavepointAtomicity: MigrationAtomicity {
             try begin()
             try driver.savepoint(savepoint)
         } catch {
-            throw MigrationFailure(step: nil, kind: "database_error", reason: "the database refused to start the migration: \(error)", undoneBy: "rolled back")
+            throw MigrationFailure(step: nil, kind: .databaseError, reason: "the database refused to start the migration: \(error)", undoneBy: .rolledBack)
         }
         do {
             try steps(TransactionalStepContext())
@@ -27,7 +27,7 @@ struct SavepointAtomicity: MigrationAtomicity {
             try register()
             try driver.releaseSavepoint(savepoint)
         } catch {
-            var failure = MigrationFailure(error, step: tracker.current, undoneBy: "rolled back")
+            var failure = MigrationFailure(error, step: tracker.current, undoneBy: .rolledBack)
             do {
                 try driver.rollbackToSavepoint(savepoint)
                 try driver.releaseSavepoint(savepoint)
@@ -47,18 +47,18 @@ private struct TransactionalStepContext: StepContext {
 
 extension MigrationFailure {
     /// Wraps whatever a step threw into a failure that names the step and the reason.
-    init(_ error: Error, step: Int?, undoneBy: String) {
+    init(_ error: Error, step: Int?, undoneBy: UndoKind) {
         switch error {
         case let failure as StepFailure:
             self.init(step: step, kind: failure.kind, reason: failure.reason, undoneBy: undoneBy)
         case let failure as DatabaseError:
-            self.init(step: step, kind: "database_error", reason: "the database refused it: \(failure.message)", undoneBy: undoneBy)
+            self.init(step: step, kind: .databaseError, reason: "the database refused it: \(failure.message)", undoneBy: undoneBy)
         case let refusal as StatementRefusal:
-            self.init(step: step, kind: "refused", reason: "the SQL \(refusal.description)", undoneBy: undoneBy)
+            self.init(step: step, kind: .refused, reason: "the SQL \(refusal.description)", undoneBy: undoneBy)
         case let failure as FaultInjector.InjectedFailure:
-            self.init(step: step, kind: "injected", reason: failure.description, undoneBy: undoneBy)
+            self.init(step: step, kind: .injected, reason: failure.description, undoneBy: undoneBy)
         default:
-            self.init(step: step, kind: "error", reason: "\(error)", undoneBy: undoneBy)
+            self.init(step: step, kind: .error, reason: "\(error)", undoneBy: undoneBy)
         }
     }
 }

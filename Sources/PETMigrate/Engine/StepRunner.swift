@@ -52,7 +52,7 @@ struct PlannedObject: Equatable {
 /// A step could not be applied; `reason` is meant for the site administrator.
 struct StepFailure: Error {
     var reason: String
-    var kind: String
+    var kind: FailureKind
 }
 
 /// Applies one step: guard first (check before create, so a re-run is safe), then the DDL.
@@ -86,7 +86,7 @@ struct StepRunner {
                 if try catalog.indexExists(indexName, on: physical) { break }
                 let columns = try catalog.columnNames(of: physical)
                 if let missing = index.columns.first(where: { !columns.contains($0) }) {
-                    throw StepFailure(reason: "index \(index.name) names column \(missing), which table \(physical) does not have", kind: "missing_column")
+                    throw StepFailure(reason: "index \(index.name) names column \(missing), which table \(physical) does not have", kind: .missingColumn)
                 }
                 try change(.index(table: physical, index: indexName), number: number, migration: migration, context: context) {
                     try driver.executeSchemaChange(driver.addIndexStatement(index, table: physical), kind: .addIndex)
@@ -145,7 +145,7 @@ struct StepRunner {
             let existing = try catalog.columnNames(of: physical)
             let expected = definition.columns.map(\.name)
             guard Set(existing) == Set(expected) else {
-                throw StepFailure(reason: "table \(physical) already exists with columns (\(existing.joined(separator: ", "))), not the migration's (\(expected.joined(separator: ", "))); it was not created by this migration, so PET leaves it alone. Move it out of the way (rename it) and activate again", kind: "table_mismatch")
+                throw StepFailure(reason: "table \(physical) already exists with columns (\(existing.joined(separator: ", "))), not the migration's (\(expected.joined(separator: ", "))); it was not created by this migration, so PET leaves it alone. Move it out of the way (rename it) and activate again", kind: .tableMismatch)
             }
             return
         }
@@ -209,24 +209,24 @@ struct StepRunner {
         let physicalTarget = try existingTable(target)
         let targetColumns = try catalog.columnNames(of: physicalTarget)
         if let missing = columns.first(where: { !targetColumns.contains($0) }) {
-            throw StepFailure(reason: "table \(physicalTarget) has no column \(missing) to fill", kind: "missing_column")
+            throw StepFailure(reason: "table \(physicalTarget) has no column \(missing) to fill", kind: .missingColumn)
         }
         let key = try driver.primaryKey(of: physicalSource)
         guard key.count == 1, let column = key.first else {
-            throw StepFailure(reason: "table \(physicalSource) has \(key.isEmpty ? "no primary key" : "a primary key of \(key.count) columns"); data steps walk the rows by a single-column primary key", kind: "invalid_source")
+            throw StepFailure(reason: "table \(physicalSource) has \(key.isEmpty ? "no primary key" : "a primary key of \(key.count) columns"); data steps walk the rows by a single-column primary key", kind: .invalidSource)
         }
         let statements = ChunkStatements(driver: driver, step: step, prefix: prefix, key: column, upperKey: "")
         do {
             _ = try driver.query(statements.dryRun())
         } catch {
-            throw StepFailure(reason: "the server cannot evaluate the step's expressions on \(physicalSource): \(error.message)", kind: "invalid_expression")
+            throw StepFailure(reason: "the server cannot evaluate the step's expressions on \(physicalSource): \(error.message)", kind: .invalidExpression)
         }
     }
 
     private func existingTable(_ table: String) throws -> String {
         let physical = prefix + table
         guard try catalog.tableExists(physical) else {
-            throw StepFailure(reason: "table \(physical) does not exist (it must be created by an earlier migration or step)", kind: "missing_table")
+            throw StepFailure(reason: "table \(physical) does not exist (it must be created by an earlier migration or step)", kind: .missingTable)
         }
         return physical
     }
@@ -248,11 +248,11 @@ struct StepRunner {
         switch error.kind {
         case .lockWaitTimeout:
             let table = step.table.map { prefix + $0 } ?? "a table this step changes"
-            return StepFailure(reason: "\(table) is in use by another connection (waited \(ddlLockWaitSeconds) s for its lock); retry when the site is quieter", kind: "lock_wait_timeout")
+            return StepFailure(reason: "\(table) is in use by another connection (waited \(ddlLockWaitSeconds) s for its lock); retry when the site is quieter", kind: .lockWaitTimeout)
         case .connection:
-            return StepFailure(reason: "the database connection was lost: \(error.message)", kind: "connection")
+            return StepFailure(reason: "the database connection was lost: \(error.message)", kind: .connection)
         case .busy, .statement, .missingTable:
-            return StepFailure(reason: "the database refused it: \(error.message)", kind: "database_error")
+            return StepFailure(reason: "the database refused it: \(error.message)", kind: .databaseError)
         }
     }
 }
