@@ -57,8 +57,17 @@ final class LoadThrottle {
                 replica = try MariaDBDriver(endpoint: endpoint, connectTimeoutSeconds: 2)
                 replicaDrivers[index] = replica
             }
-            guard let beat = try replica.queryIfTableExists("SELECT beat FROM \(replica.quoteIdentifier(heartbeatTable)) WHERE id = 1").first?.first?.double else {
-                return "replica \(endpoint.displayName) has not received the engine's heartbeat yet"
+            let read = "SELECT beat FROM \(replica.quoteIdentifier(heartbeatTable)) WHERE id = 1"
+            var beat = try replica.queryIfTableExists(read).first?.first?.double
+            // The very first beat was written a moment ago: a replica within the bound
+            // receives it within the bound, so wait that long before calling it behind.
+            let waitUntil = Clock.monotonicSeconds() + maxReplicaLagSeconds
+            while beat == nil, Clock.monotonicSeconds() < waitUntil {
+                BackgroundRunner.sleep(seconds: 0.02)
+                beat = try replica.queryIfTableExists(read).first?.first?.double
+            }
+            guard let beat else {
+                return "replica \(endpoint.displayName) has not received the engine's heartbeat within \(Self.format(maxReplicaLagSeconds)) s"
             }
             // The newest beat written is at most 100 ms old; lag is what lies beyond it.
             let lag = max(0, now - beat - 0.1)
