@@ -205,11 +205,7 @@ final class BackgroundRunner {
         }
         let q = driver.quoteIdentifier
         let upper = try driver.query("SELECT MAX(\(q(column.name))) FROM \(q(item.sourceTable))").first?.first?.text
-        var estimate: Int64 = 0
-        if let upper {
-            let statements = ChunkStatements(driver: driver, step: step, prefix: bookkeeping.prefix, key: column, upperKey: upper)
-            estimate = try driver.query("SELECT COUNT(*) FROM \(q(item.sourceTable)) WHERE \(q(column.name)) <= \(statements.keyLiteral(upper))").first?.first?.integer ?? 0
-        }
+        let estimate: Int64 = upper == nil ? 0 : try driver.estimatedRowCount(of: item.sourceTable) ?? 0
         item.keyColumn = column.name
         item.keyType = column.isInteger ? .integer : .text
         item.upperKey = upper

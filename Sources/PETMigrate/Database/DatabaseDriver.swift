@@ -113,6 +113,8 @@ public protocol DatabaseDriver: AnyObject {
     /// Every table whose name starts with `prefix`, with its columns (in order) and index
     /// names, in one round trip: what `SchemaCatalog` reads once per activation.
     func describeTables(withPrefix prefix: String) throws(DatabaseError) -> [String: TableShape]
+    /// About how many rows a table has, cheaply (for progress and ETA, never for decisions).
+    func estimatedRowCount(of table: String) throws(DatabaseError) -> Int64?
     /// The columns of a table's primary key, in key order; empty when it has none.
     func primaryKey(of table: String) throws(DatabaseError) -> [KeyColumn]
 

@@ -139,8 +139,22 @@ public final class MariaDBDriver: DatabaseDriver, SQLDefinitionRendering {
         try run(sql, parameters)
     }
 
+    /// A warning is a failure here: strict mode makes a bad value an error in `UPDATE … SET`,
+    /// but in `INSERT … SELECT` the expression is evaluated by the SELECT, where MariaDB only
+    /// warns ("Truncated incorrect DOUBLE value") and writes 0. A copy must stop at that row,
+    /// not copy a wrong value; the chunk is rolled back and narrowed down to it.
     public func executeChunk(_ sql: String, check: ChunkStatementCheck) throws -> Int64 {
-        try executeCountingChanges(sql, [])
+        let changed = try executeCountingChanges(sql, [])
+        guard let connection, mysql_warning_count(connection) > 0 else { return changed }
+        let warnings = try query("SHOW WARNINGS").filter { $0.first?.text != "Note" }
+        guard let first = warnings.first else { return changed }
+        let message = first.count > 2 ? first[2].text ?? "a warning" : "a warning"
+        throw DatabaseError(.statement, code: Int32(first.count > 1 ? first[1].integer ?? 0 : 0), message: message)
+    }
+
+    public func estimatedRowCount(of table: String) throws(DatabaseError) -> Int64? {
+        // The statistics' estimate: an exact COUNT(*) reads the whole table (0.3 s a million rows).
+        try query("SELECT TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?", [.text(table)]).first?.first?.integer
     }
 
     public func executeCountingChanges(_ sql: String, _ parameters: [SQLValue]) throws(DatabaseError) -> Int64 {
