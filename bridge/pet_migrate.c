@@ -115,6 +115,20 @@ PHP_FUNCTION(pet_migrate_status)
 }
 /* }}} */
 
+/* {{{ Runs queued background data work in chunks within config "budget_ms"; returns the report. */
+PHP_FUNCTION(pet_migrate_resume)
+{
+	pet_migrate_call(INTERNAL_FUNCTION_PARAM_PASSTHRU, pet_migrate_resume);
+}
+/* }}} */
+
+/* {{{ Holds every unfinished background data step until it is resumed. */
+PHP_FUNCTION(pet_migrate_pause)
+{
+	pet_migrate_call(INTERNAL_FUNCTION_PARAM_PASSTHRU, pet_migrate_pause);
+}
+/* }}} */
+
 /* {{{ Read-only: the newest audit events, in the report's "events". */
 PHP_FUNCTION(pet_migrate_events)
 {

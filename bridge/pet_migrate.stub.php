@@ -51,6 +51,25 @@ function pet_migrate_activate(array $config): array {}
 /** Read-only: where the schema stands; never takes or waits for the migration lock. */
 function pet_migrate_status(array $config): array {}
 
+/**
+ * Runs the queued background data work (backfill and copy_rows steps) in chunks, after any
+ * pending migration, until it is done or the next chunk would overrun $config["budget_ms"];
+ * call it again while it returns PET_PENDING. The report's "work" lists each data step (status,
+ * paused, throttle, rows_done, rows_estimated, percent, eta_seconds, current_key, last_error,
+ * ...) and "gates" what PET must not do meanwhile ("nothing", "writes", "everything" or null).
+ * PET_OK: no work remains; PET_PENDING: work remains (budget spent, paused by an operator, or
+ * held by the load checks); PET_LOCKED at once: another runner holds the claim;
+ * PET_MAINTENANCE: a row failed on its own (error kind "data_error", naming table and key).
+ * Work paused with pet_migrate_pause() stays paused unless $config["resume_paused"] is true.
+ */
+function pet_migrate_resume(array $config): array {}
+
+/**
+ * Pauses every unfinished background data step: a running pet_migrate_resume() stops before
+ * its next chunk. PET_PENDING with the paused work in "work", or PET_OK when there is none.
+ */
+function pet_migrate_pause(array $config): array {}
+
 /** Read-only: the newest audit events (config "events_limit", default 50) in "events". */
 function pet_migrate_events(array $config): array {}
 

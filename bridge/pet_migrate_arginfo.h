@@ -1,11 +1,15 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: d19e0771f71e9a6c06043859b6606e808726b504 */
+ * Stub hash: aae4a2bd5f984e1008c75fc50f3ce8ad2328bc27 */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_pet_migrate_activate, 0, 1, IS_ARRAY, 0)
 	ZEND_ARG_TYPE_INFO(0, config, IS_ARRAY, 0)
 ZEND_END_ARG_INFO()
 
 #define arginfo_pet_migrate_status arginfo_pet_migrate_activate
+
+#define arginfo_pet_migrate_resume arginfo_pet_migrate_activate
+
+#define arginfo_pet_migrate_pause arginfo_pet_migrate_activate
 
 #define arginfo_pet_migrate_events arginfo_pet_migrate_activate
 
@@ -19,6 +23,8 @@ ZEND_END_ARG_INFO()
 
 ZEND_FUNCTION(pet_migrate_activate);
 ZEND_FUNCTION(pet_migrate_status);
+ZEND_FUNCTION(pet_migrate_resume);
+ZEND_FUNCTION(pet_migrate_pause);
 ZEND_FUNCTION(pet_migrate_events);
 ZEND_FUNCTION(pet_migrate_lint);
 ZEND_FUNCTION(pet_migrate_files);
@@ -28,6 +34,8 @@ ZEND_FUNCTION(pet_migrate_version);
 static const zend_function_entry ext_functions[] = {
 	ZEND_FE(pet_migrate_activate, arginfo_pet_migrate_activate)
 	ZEND_FE(pet_migrate_status, arginfo_pet_migrate_status)
+	ZEND_FE(pet_migrate_resume, arginfo_pet_migrate_resume)
+	ZEND_FE(pet_migrate_pause, arginfo_pet_migrate_pause)
 	ZEND_FE(pet_migrate_events, arginfo_pet_migrate_events)
 	ZEND_FE(pet_migrate_lint, arginfo_pet_migrate_lint)
 	ZEND_FE(pet_migrate_files, arginfo_pet_migrate_files)

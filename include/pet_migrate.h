@@ -42,6 +42,31 @@
  *                                            nodes (on its own server: not at all); 2 to 3600
  *     "events_limit": 50,                    pet_migrate_events only: newest N (default 50,
  *                                            1 to 10000)
+ *     "budget_ms": 30000,                    pet_migrate_resume: how long one call may run
+ *                                            background work (1 to 86400000 ms); it stops
+ *                                            before the next chunk would overrun it. Absent:
+ *                                            it runs until the work is done
+ *     "chunk_target_ms": 200,                background work: how long one chunk aims to take
+ *                                            (10 to 10000, default 200); the chunk size adapts
+ *                                            to it, and the rows a chunk locks stay locked
+ *                                            about this long
+ *     "max_threads_running": 25,             background work on MariaDB: chunks wait while
+ *                                            the server's Threads_running is above this
+ *                                            (1 to 100000, default 25)
+ *     "replicas": [ {"host", "port", "socket", "user", "password", "name"} … ],
+ *                                            background work on MariaDB: replicas whose lag
+ *                                            holds the chunks, each an object like a mariadb
+ *                                            "database" ("driver" may be left out; only
+ *                                            "mariadb" is accepted); refused with sqlite. A
+ *                                            replica that cannot be read holds the work too.
+ *                                            Their passwords are never reported either
+ *     "max_replica_lag_ms": 1000,            the replica lag (measured by a heartbeat the
+ *                                            engine writes) above which chunks wait
+ *                                            (100 to 3600000, default 1000)
+ *     "resume_paused": false,                pet_migrate_resume: also continue work an
+ *                                            operator paused with pet_migrate_pause (default
+ *                                            false: a scheduled runner leaves paused work
+ *                                            alone until a person resumes it)
  *     "test_faults": [ {"point", "action", "step", "version"} … ]
  *                                            crash tests only: honoured solely when the
  *                                            process environment has PET_MIGRATE_TEST_FAULTS=1
@@ -69,12 +94,42 @@
  *                "current_step", "last_error", "last_error_kind", "last_error_version",
  *                "last_error_step", "progress", "started_at", "updated_at" } (when known),
  *     "events": [ {"id","at","event","version","message"} … ],  events only
+ *     "work": [ {…} … ],          background data work (backfill and copy_rows steps): the
+ *                                 most recently finished steps (at most 10), then every
+ *                                 unfinished one, each in version then step order; see below
+ *     "gates": "nothing" | "writes" | "everything" | null,
+ *                                 what PET must not do while background work remains: the
+ *                                 strictest "gates" (which every migration with data
+ *                                 steps declares) of the migrations whose work is
+ *                                 unfinished; null when none remains
  *     "engine_version": "0.1.0"
  *   }
- *   "step" is 1-based, as migration authors count. Error kinds: file_name, unreadable,
- *   syntax, duplicate_version, invalid_step, destructive, checksum_mismatch, missing_file,
- *   out_of_order (PET_INVALID); table_mismatch, missing_table, missing_column,
- *   lock_wait_timeout, connection, database_error (PET_MAINTENANCE).
+ *   Each "work" item:
+ *     {"version", "migration",     the migration (its version, and VERSION_NAME or null)
+ *      "step", "op",               1-based step number; "backfill" or "copy_rows"
+ *      "source", "target",         the physical tables read and written (the same for backfill)
+ *      "status",                   queued | running | failed | done
+ *      "paused",                   true while an operator holds it (pet_migrate_pause)
+ *      "throttle",                 why chunks wait right now (server busy, replica lag), or null
+ *      "gates",                    what its migration gates meanwhile, as "gates" above
+ *      "rows_done", "rows_written",   source rows walked, rows written so far
+ *      "rows_estimated",           the source's row count when the work started, or null
+ *      "rows_per_second", "eta_seconds", "percent",   whole numbers or null; percent is
+ *                                  at most 99 until the step is done
+ *      "current_key", "last_key",  the key the next chunk starts after, the last key of the
+ *                                  range (fixed when the work starts), as text, or null
+ *      "chunk_size",               rows in the next chunk, or null
+ *      "last_error",               the failure that stopped it, or null
+ *      "started_at", "updated_at", "finished_at"}   UTC timestamps, or null
+ *   Keys the work has no figure for yet are null. "step" is 1-based, as migration authors
+ *   count. Error kinds: file_name, unreadable, syntax, duplicate_version, invalid_step,
+ *   destructive, checksum_mismatch, missing_file, out_of_order (PET_INVALID); table_mismatch,
+ *   missing_table, missing_column, lock_wait_timeout, connection, database_error (PET_MAINTENANCE);
+ *   for data steps also invalid_source (the source table has no single-column primary key)
+ *   and invalid_expression (the server cannot evaluate the step's expressions), which fail
+ *   the migration at activation and undo it (PET_MAINTENANCE), and data_error: one row fails
+ *   on its own in the background (PET_MAINTENANCE from pet_migrate_resume; "reason" names the
+ *   table and the row's key; the work stops there, the rows before it stay written).
  *   Keys may be added in later versions; hosts ignore keys they do not know.
  */
 #ifndef PET_MIGRATE_H
@@ -96,12 +151,41 @@ extern "C" {
 
 /* Validates the migration set, takes the migration lock only if something is pending,
  * recovers what a crashed run left, applies every pending migration in version order and
- * reports. Runs on plugin activation and upgrade, never on ordinary requests. */
+ * reports. Runs on plugin activation and upgrade, never on ordinary requests.
+ * Data steps (backfill, copy_rows) are checked and queued with their migration, not run:
+ * then it returns PET_PENDING with mode "background", the queued steps in "work", and
+ * pet_migrate_resume runs them. A later migration that changes a table such work still
+ * uses, and every migration after it, waits behind that work (it stays in "pending") and is
+ * applied by pet_migrate_resume once the work is done. */
 int pet_migrate_activate(const char *config_json, char **report_json);
 
-/* Read-only: reports where the schema stands. Never takes the migration lock, never waits
- * on it and never writes. */
+/* Read-only: reports where the schema stands, and the background work in "work" and
+ * "gates" (PET_PENDING while any remains, PET_MAINTENANCE when a row stopped it). Never
+ * takes the migration lock, never waits on it and never writes. */
 int pet_migrate_status(const char *config_json, char **report_json);
+
+/* Runs background data work: first any pending migration (as pet_migrate_activate does),
+ * then chunks of the queued backfill and copy_rows steps, each chunk one transaction that
+ * advances the step's cursor (a process killed mid-way loses at most the chunk in flight),
+ * until the work is done or the next chunk would overrun config "budget_ms", then the
+ * migrations that waited behind that work. Chunks wait while the server is loaded
+ * ("max_threads_running", "replicas", "max_replica_lag_ms"). Work an operator paused is left
+ * alone unless config "resume_paused" is true. One runner at a time per site (on SQLite a
+ * lock file PATH-pet-runner beside the database). Meant for a scheduled runner (WP-Cron,
+ * WP-CLI), called again while it returns PET_PENDING.
+ * Returns PET_OK when no work remains; PET_PENDING when some does ("work" says what: the
+ * budget ran out, an operator paused it, or the load checks held it); PET_LOCKED at once,
+ * without waiting, when another runner holds the claim (on MariaDB the claim is the
+ * migration lock, so also while another process migrates); PET_MAINTENANCE
+ * when a migration fails, or a single row fails on its own (error kind data_error, whose
+ * reason names the table and the key); PET_INVALID and PET_CONFIG as for activate. */
+int pet_migrate_resume(const char *config_json, char **report_json);
+
+/* Holds every unfinished data step: a running pet_migrate_resume stops before its next chunk,
+ * and later calls leave the work alone unless their config has "resume_paused": true.
+ * Returns PET_PENDING with the work listed in "work" (each "paused": true), or PET_OK with
+ * "There is no background work to pause." when there is none. */
+int pet_migrate_pause(const char *config_json, char **report_json);
 
 /* Read-only: the newest audit events (config "events_limit"), newest first, in "events". */
 int pet_migrate_events(const char *config_json, char **report_json);

@@ -4,8 +4,9 @@
  * that says what was wrong and never crashes; reports are JSON objects whose "result" is the
  * return value; pet_migrate_free(NULL) is harmless; the version is MAJOR.MINOR.PATCH; lint
  * tells good migration sets from bad ones; activate and status work on a real SQLite file
- * (checked with SQLite itself) and from several threads at once; passwords never appear in
- * any report. With PET_TEST_MARIADB_* set, activate and status also run against MariaDB.
+ * (checked with SQLite itself) and from several threads at once; resume and pause answer a
+ * database without background work with PET_OK and refuse a bad "budget_ms"; passwords never
+ * appear in any report. With PET_TEST_MARIADB_* set, activate and status also run against MariaDB.
  *
  *   pet_migrate_abi_test REPO_ROOT      (the migrations are read from REPO_ROOT/php/migrations)
  *
@@ -266,6 +267,8 @@ typedef int (*entry_point)(const char *, char **);
 static const struct { const char *name; entry_point fn; } entries[] = {
 	{ "pet_migrate_activate", pet_migrate_activate },
 	{ "pet_migrate_status", pet_migrate_status },
+	{ "pet_migrate_resume", pet_migrate_resume },
+	{ "pet_migrate_pause", pet_migrate_pause },
 	{ "pet_migrate_events", pet_migrate_events },
 	{ "pet_migrate_lint", pet_migrate_lint },
 	{ "pet_migrate_files", pet_migrate_files },
@@ -720,6 +723,85 @@ static void test_sqlite(void)
 	free(db);
 }
 
+/* pet_migrate_resume and pet_migrate_pause where there is no background work: the plugin's
+ * migrations have no data step, so resume applies them (as activate does) and has nothing
+ * more to run, and pause has nothing to hold. */
+static void test_background_work(void)
+{
+	char *db = fmt("%s/background.db", tmp_root);
+	char *config = sqlite_config(db, migrations);
+	const char *mode;
+	jv *gates;
+	call_t c;
+
+	c = call(pet_migrate_resume, "resume on a fresh database", config);
+	check(c.rc == PET_OK, "resume on a fresh database: expected PET_OK, got %d: %.500s", c.rc, c.text);
+	check(list_len(c.report, "work") == 0, "resume on a fresh database: \"work\" is not an empty list: %.300s", c.text);
+	gates = jget(c.report, "gates");
+	check(gates && gates->type == J_NULL, "resume on a fresh database: \"gates\" is not null: %.300s", c.text);
+	mode = jstr(c.report, "mode");
+	check(mode && !strcmp(mode, "ready"), "resume on a fresh database: mode is not ready: %.300s", c.text);
+	call_free(&c);
+	check(sqlite_int(db, "SELECT count(*) FROM wp_pet_migrations WHERE version='2026_02_10_0001'") == 1,
+		"resume on a fresh database did not apply the pending migration");
+
+	c = call(pet_migrate_resume, "resume again", config);
+	check(c.rc == PET_OK, "resume again: expected PET_OK, got %d: %.300s", c.rc, c.text);
+	call_free(&c);
+
+	c = call(pet_migrate_pause, "pause without work", config);
+	check(c.rc == PET_OK, "pause without work: expected PET_OK, got %d: %.300s", c.rc, c.text);
+	check(jstr(c.report, "message") && !strcmp(jstr(c.report, "message"), "There is no background work to pause."),
+		"pause without work: unexpected message: %.300s", c.text);
+	check(list_len(c.report, "work") == 0, "pause without work: \"work\" is not an empty list: %.300s", c.text);
+	call_free(&c);
+
+	/* report_json NULL: the same answer, and nothing to free */
+	check(pet_migrate_resume(config, NULL) == PET_OK, "pet_migrate_resume(config, NULL) is not PET_OK");
+	check(pet_migrate_pause(config, NULL) == PET_OK, "pet_migrate_pause(config, NULL) is not PET_OK");
+
+	/* the new settings follow the rules of the others: out of range or of the wrong type is
+	 * PET_CONFIG, and the message names the setting */
+	{
+		static const struct { const char *extra, *name; } bad[] = {
+			{ "\"budget_ms\":0", "budget_ms" },
+			{ "\"budget_ms\":86400001", "budget_ms" },
+			{ "\"budget_ms\":100000000000000000000", "budget_ms" },
+			{ "\"budget_ms\":-1", "budget_ms" },
+			{ "\"budget_ms\":1.5", "budget_ms" },
+			{ "\"budget_ms\":\"x\"", "budget_ms" },
+			{ "\"chunk_target_ms\":9", "chunk_target_ms" },
+			{ "\"max_threads_running\":0", "max_threads_running" },
+			{ "\"max_replica_lag_ms\":99", "max_replica_lag_ms" },
+			{ "\"resume_paused\":\"yes\"", "resume_paused" },
+			{ "\"replicas\":[{\"host\":\"127.0.0.1\",\"user\":\"u\",\"name\":\"n\"}]", "replicas" },
+		};
+		size_t i;
+		for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+			char *cfg = fmt("{\"database\":{\"driver\":\"sqlite\",\"path\":\"%s\"},\"migrations_dir\":\"%s\",%s}",
+				db, migrations, bad[i].extra);
+			char *what = fmt("pet_migrate_resume with %s", bad[i].extra);
+			c = call(pet_migrate_resume, what, cfg);
+			check(c.rc == PET_CONFIG, "%s: expected PET_CONFIG, got %d: %.300s", what, c.rc, c.text);
+			check(jstr(c.report, "message") && strstr(jstr(c.report, "message"), bad[i].name),
+				"%s: the message does not name %s: %.300s", what, bad[i].name, c.text);
+			call_free(&c);
+			free(what);
+			free(cfg);
+		}
+		/* and in range, accepted */
+		{
+			char *cfg = fmt("{\"database\":{\"driver\":\"sqlite\",\"path\":\"%s\"},\"migrations_dir\":\"%s\","
+				"\"budget_ms\":1,\"chunk_target_ms\":10000,\"max_threads_running\":100000,"
+				"\"max_replica_lag_ms\":3600000,\"resume_paused\":true}", db, migrations);
+			expect(pet_migrate_resume, "pet_migrate_resume with every new setting at a bound", cfg, PET_OK);
+			free(cfg);
+		}
+	}
+	free(config);
+	free(db);
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Threads                                                                                     */
 
@@ -930,6 +1012,7 @@ int main(int argc, char **argv)
 	test_lint();
 	test_files();
 	test_sqlite();
+	test_background_work();
 	test_threads();
 	test_password_never_reported();
 	test_mariadb();

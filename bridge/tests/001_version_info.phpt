@@ -42,5 +42,7 @@ pet_migrate_activate
 pet_migrate_events
 pet_migrate_files
 pet_migrate_lint
+pet_migrate_pause
+pet_migrate_resume
 pet_migrate_status
 pet_migrate_version

@@ -32,7 +32,8 @@ $cases = [
 
 json_decode('{');
 $before = json_last_error();
-foreach (['pet_migrate_activate', 'pet_migrate_status', 'pet_migrate_events', 'pet_migrate_lint'] as $function) {
+foreach (['pet_migrate_activate', 'pet_migrate_status', 'pet_migrate_events', 'pet_migrate_lint',
+        'pet_migrate_resume', 'pet_migrate_pause'] as $function) {
     foreach ($cases as $label => $config) {
         try {
             $function($config);
@@ -79,6 +80,20 @@ pet_migrate_lint(): Argument #1 ($config) cannot be encoded as JSON: Malformed U
 pet_migrate_lint(): Argument #1 ($config) cannot be encoded as JSON: Type is not supported
 pet_migrate_lint(): Argument #1 ($config) cannot be encoded as JSON: Recursion detected
 pet_migrate_lint(): Argument #1 ($config) cannot be encoded as JSON: Maximum stack depth exceeded
+pet_migrate_resume(): Argument #1 ($config) cannot be encoded as JSON: Type is not supported
+pet_migrate_resume(): Argument #1 ($config) cannot be encoded as JSON: Inf and NaN cannot be JSON encoded
+pet_migrate_resume(): Argument #1 ($config) cannot be encoded as JSON: Inf and NaN cannot be JSON encoded
+pet_migrate_resume(): Argument #1 ($config) cannot be encoded as JSON: Malformed UTF-8 characters, possibly incorrectly encoded
+pet_migrate_resume(): Argument #1 ($config) cannot be encoded as JSON: Type is not supported
+pet_migrate_resume(): Argument #1 ($config) cannot be encoded as JSON: Recursion detected
+pet_migrate_resume(): Argument #1 ($config) cannot be encoded as JSON: Maximum stack depth exceeded
+pet_migrate_pause(): Argument #1 ($config) cannot be encoded as JSON: Type is not supported
+pet_migrate_pause(): Argument #1 ($config) cannot be encoded as JSON: Inf and NaN cannot be JSON encoded
+pet_migrate_pause(): Argument #1 ($config) cannot be encoded as JSON: Inf and NaN cannot be JSON encoded
+pet_migrate_pause(): Argument #1 ($config) cannot be encoded as JSON: Malformed UTF-8 characters, possibly incorrectly encoded
+pet_migrate_pause(): Argument #1 ($config) cannot be encoded as JSON: Type is not supported
+pet_migrate_pause(): Argument #1 ($config) cannot be encoded as JSON: Recursion detected
+pet_migrate_pause(): Argument #1 ($config) cannot be encoded as JSON: Maximum stack depth exceeded
 LogicException: from jsonSerialize
 bool(true)
 bool(false)

@@ -32,7 +32,7 @@ $cases = [
         'port' => '3306', 'user' => 'u', 'password' => 'p', 'name' => 'n']] + $good,
 ];
 
-foreach (['pet_migrate_activate', 'pet_migrate_status', 'pet_migrate_events'] as $function) {
+foreach (['pet_migrate_activate', 'pet_migrate_status', 'pet_migrate_events', 'pet_migrate_resume', 'pet_migrate_pause'] as $function) {
     foreach ($cases as $label => $config) {
         $report = $function($config);
         pet_assert_report($report, "$function($label)");
