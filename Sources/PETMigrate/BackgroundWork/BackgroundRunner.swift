@@ -42,6 +42,7 @@ final class BackgroundRunner {
     /// Lock waits in a row before the call gives up until the next resume.
     static let contentionLimit = 8
     private var lastProgressEvent = Clock.monotonicSeconds()
+    private var chunksThisCall = 0
 
     init(driver: DatabaseDriver, bookkeeping: Bookkeeping, set: MigrationSet, configuration: EngineConfiguration,
          deadline: Double?, lease: LeaseRenewal, report: @escaping (Progress) -> Void) {
@@ -96,9 +97,13 @@ final class BackgroundRunner {
         var contention = 0
         var throttledBecause: String?
         while true {
+            // Every call moves the work by at least one chunk (a quarter of the target long),
+            // however little budget the call had left after loading the set and connecting:
+            // a budget that is always spent before the first chunk would never finish.
             let remaining = remainingSeconds()
-            let rows = sizer.rows(fitting: remaining)
-            if remaining <= 0 || rows < 1 { return .outOfBudget(throttledBecause: throttledBecause) }
+            let rows = chunksThisCall == 0 ? max(1, sizer.rows(fitting: max(remaining, targetSeconds / 4))) : sizer.rows(fitting: remaining)
+            if chunksThisCall > 0, remaining <= 0 || rows < 1 { return .outOfBudget(throttledBecause: throttledBecause) }
+            if chunksThisCall == 0, remaining <= 0, throttledBecause != nil { return .outOfBudget(throttledBecause: throttledBecause) }
             if let reason = try throttle.reasonToWait() {
                 // One event per pause, however its figures move while it lasts.
                 if throttledBecause == nil { try recordThrottle(reason, item: &item, migration: migration) }
@@ -131,6 +136,7 @@ final class BackgroundRunner {
             }
             switch attempt {
             case .applied(let advanced, let measured, let seconds):
+                chunksThisCall += 1
                 item = advanced
                 sizer = measured
                 contention = 0

@@ -7,7 +7,7 @@ struct ProgressSummary {
 
     var value: JSONValue {
         var members: [String: JSONValue] = [
-            "version": .string(item.version), "migration": .optional(migration?.identifier), "step": .integer(item.step),
+            "version": .string(item.version), "migration": .optional(migration?.identifier ?? item.migration), "step": .integer(item.step),
             "op": .string(item.op), "source": .string(item.sourceTable), "target": .string(item.targetTable),
             "status": .string(item.status.rawValue), "paused": .bool(item.paused), "throttle": .optional(item.throttle),
             "gates": .string(item.gates.rawValue), "rows_done": .integer(Int(item.rowsDone)),

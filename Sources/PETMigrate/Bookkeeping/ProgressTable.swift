@@ -121,6 +121,8 @@ public struct DataWorkItem: Equatable, Sendable {
     }
 
     public var version: String
+    /// The migration's identifier (`VERSION_NAME`), filled in by the engine for reports.
+    public var migration: String?
     public var step: Int
     public var op: String
     public var sourceTable: String

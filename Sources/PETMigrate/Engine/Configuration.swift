@@ -168,7 +168,7 @@ extension EngineConfiguration {
             if let resume = try fields.bool("resume_paused") { configuration.resumePaused = resume }
             for replica in try fields.array("replicas") ?? [] {
                 guard case .mariadb(let endpoint) = try parseDatabase(replica, defaultDriver: "mariadb") else {
-                    throw DecodingFailure("a replica must be a mariadb server")
+                    throw DecodingFailure("every server in \"replicas\" must be a mariadb server")
                 }
                 configuration.replicas.append(endpoint)
             }

@@ -121,7 +121,12 @@ extension MigrationEngine {
     /// The report of where background work stands: `PET_PENDING` while it runs, with the
     /// current step's figures in the message; `PET_MAINTENANCE` when a row stopped it.
     func workReport(bookkeeping: Bookkeeping, set: MigrationSet, applied: [AppliedMigration], state: MigrationState?) throws -> Report {
-        let work = try bookkeeping.workForStatus()
+        let identifiers = Dictionary(uniqueKeysWithValues: set.migrations.map { ($0.version, $0.identifier) })
+        let work = try bookkeeping.workForStatus().map { item in
+            var named = item
+            named.migration = identifiers[item.version]
+            return named
+        }
         let unfinished = work.filter { $0.status != .done }
         var report: Report
         if let failed = unfinished.first(where: { $0.status == .failed }) {
@@ -142,6 +147,7 @@ extension MigrationEngine {
             report = Report(result: .ok, message: "The schema is at version \(applied.last?.version ?? "none"); no background work remains.")
         }
         report.work = work
+        report.applied = applied
         report.gates = unfinished.map(\.gates).max()
         report.state = state
         report.mode = state?.mode
