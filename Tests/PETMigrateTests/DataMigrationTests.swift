@@ -410,7 +410,7 @@ import Testing
     @Test(arguments: [
         LintCase(name: "backfill of a column no migration creates",
                  migration: #"{"gates":"writes","steps":[{"op":"backfill","table":"posts","set":{"post_title":"UPPER(post_title)"}}]}"#,
-                 step: 1, reason: "which no migration of this set creates"),
+                 step: 1, reason: "which no migration of this set adds"),
         LintCase(name: "copy_rows into a table no migration creates",
                  migration: #"{"gates":"nothing","steps":[{"op":"copy_rows","from":"orders","to":"posts","columns":{"id":"id"}}]}"#,
                  step: 1, reason: "copies into posts"),

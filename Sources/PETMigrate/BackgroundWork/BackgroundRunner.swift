@@ -178,7 +178,7 @@ final class BackgroundRunner {
     private func applyChunk(_ item: DataWorkItem, statements: ChunkStatements, through last: String, rows count: Int,
                             sizer: ChunkSizer, started: Double, migration: Migration) throws -> ChunkAttempt {
         try driver.begin()
-        let written = try driver.executeChunk(statements.apply(after: item.cursorKey, through: last), check: statements.check)
+        let written = try driver.executeChunk(statements.chunk(after: item.cursorKey, through: last))
         let seconds = Clock.monotonicSeconds() - started
         var measured = sizer
         measured.record(rows: count, seconds: seconds)

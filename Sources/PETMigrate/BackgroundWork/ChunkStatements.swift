@@ -41,6 +41,19 @@ struct ChunkStatements {
         }
     }
 
+    /// The chunk `(lower, upper]`: its statement, and for a copy the evaluation of every
+    /// expression over the chunk's source rows on its own. MariaDB converts a bad value in
+    /// `INSERT … SELECT` to 0 without even a warning, but warns when a plain SELECT evaluates
+    /// it; the runner evaluates first, so a copy stops at that row instead of writing 0.
+    func chunk(after lower: String?, through upper: String) -> ChunkSQL {
+        var evaluation: String?
+        if case .copyRows(let copy) = step {
+            let values = (copy.columns.map(\.value) + (copy.condition.map { [$0] } ?? [])).map { "(\($0.text(for: driver.dialect)))" }
+            evaluation = "SELECT COUNT(CONCAT_WS('', \(values.joined(separator: ", ")))) FROM \(q(prefix + copy.source)) WHERE \(range(after: lower, through: upper))"
+        }
+        return ChunkSQL(apply: apply(after: lower, through: upper), evaluation: evaluation, check: check)
+    }
+
     /// The number of source rows and the last key of the next chunk of at most `rows` rows.
     func bounds(after lower: String?, rows: Int) -> String {
         "SELECT COUNT(*), MAX(\(q(key.name))) FROM (SELECT \(q(key.name)) FROM \(q(sourceTable)) WHERE \(range(after: lower, through: upperKey)) ORDER BY \(q(key.name)) LIMIT \(max(1, rows))) AS pet_chunk"

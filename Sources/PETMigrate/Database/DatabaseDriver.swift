@@ -90,7 +90,7 @@ public protocol DatabaseDriver: AnyObject {
     /// Runs one chunk of a data step and returns the rows it changed. SQLite judges the
     /// statement by its authorizer first (`ChunkStatementCheck`); MariaDB runs it as the
     /// lexer judged its expressions at load.
-    func executeChunk(_ sql: String, check: ChunkStatementCheck) throws -> Int64
+    func executeChunk(_ chunk: ChunkSQL) throws -> Int64
     /// A value as a literal of this dialect's SQL, for the statements of data steps: they embed
     /// authors' expressions, in which a `?` is text, never a placeholder.
     func literal(_ value: SQLValue) -> String

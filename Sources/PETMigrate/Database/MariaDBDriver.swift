@@ -140,14 +140,23 @@ public final class MariaDBDriver: DatabaseDriver, SQLDefinitionRendering {
     }
 
     /// A warning is a failure here: strict mode makes a bad value an error in `UPDATE … SET`,
-    /// but in `INSERT … SELECT` the expression is evaluated by the SELECT, where MariaDB only
-    /// warns ("Truncated incorrect DOUBLE value") and writes 0. A copy must stop at that row,
-    /// not copy a wrong value; the chunk is rolled back and narrowed down to it.
-    public func executeChunk(_ sql: String, check: ChunkStatementCheck) throws -> Int64 {
-        let changed = try executeCountingChanges(sql, [])
-        guard let connection, mysql_warning_count(connection) > 0 else { return changed }
-        let warnings = try query("SHOW WARNINGS").filter { $0.first?.text != "Note" }
-        guard let first = warnings.first else { return changed }
+    /// but `INSERT … SELECT` writes 0 for it without a word; a plain SELECT evaluating the same
+    /// expressions warns ("Truncated incorrect DOUBLE value"). So the chunk's expressions are
+    /// evaluated first and any warning, of either statement, fails the chunk: the runner rolls
+    /// it back and narrows it down to the row, which is never copied with a wrong value.
+    public func executeChunk(_ chunk: ChunkSQL) throws -> Int64 {
+        if let evaluation = chunk.evaluation {
+            _ = try query(evaluation)
+            try failOnWarnings()
+        }
+        let changed = try executeCountingChanges(chunk.apply, [])
+        try failOnWarnings()
+        return changed
+    }
+
+    private func failOnWarnings() throws(DatabaseError) {
+        guard let connection, mysql_warning_count(connection) > 0 else { return }
+        guard let first = try query("SHOW WARNINGS").first(where: { $0.first?.text != "Note" }) else { return }
         let message = first.count > 2 ? first[2].text ?? "a warning" : "a warning"
         throw DatabaseError(.statement, code: Int32(first.count > 1 ? first[1].integer ?? 0 : 0), message: message)
     }

@@ -93,9 +93,12 @@ public final class SQLiteDriver: DatabaseDriver, SQLDefinitionRendering {
         return sqlite3_changes64(try db)
     }
 
-    public func executeChunk(_ sql: String, check: ChunkStatementCheck) throws -> Int64 {
-        try runStatements(sql) { review in
-            if let reason = check.refusal(of: review) { throw StatementRefusal(statement: review.number, reason: "the chunk statement is refused: \(reason)") }
+    /// SQLite's conversions never fail (`CAST('abc' AS REAL)` is 0, by its documented rules),
+    /// so there is nothing to evaluate first; a bad value stops a chunk only through a
+    /// constraint (NOT NULL, CHECK) of the target.
+    public func executeChunk(_ chunk: ChunkSQL) throws -> Int64 {
+        try runStatements(chunk.apply) { review in
+            if let reason = chunk.check.refusal(of: review) { throw StatementRefusal(statement: review.number, reason: "the chunk statement is refused: \(reason)") }
         }
         return sqlite3_changes64(try db)
     }

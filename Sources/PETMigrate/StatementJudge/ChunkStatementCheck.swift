@@ -1,5 +1,16 @@
 import CSQLite
 
+/// One chunk's SQL, as `DatabaseDriver.executeChunk` runs it.
+public struct ChunkSQL: Sendable {
+    /// The statement that applies the chunk.
+    public var apply: String
+    /// A read-only statement evaluating every expression over the chunk's rows, for a dialect
+    /// that reports bad values only when a SELECT evaluates them (MariaDB); nil when the
+    /// applying statement itself fails on them.
+    public var evaluation: String?
+    public var check: ChunkStatementCheck
+}
+
 /// SQLite judges every chunk statement again right before it runs, by its authorizer: the
 /// statement may read, call an allow-listed function, and write only the step's target —
 /// the columns a backfill sets, or rows of the table a copy fills. The expressions were
