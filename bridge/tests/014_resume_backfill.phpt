@@ -86,7 +86,7 @@ array(1) {
   [0]=>
   string(15) "2026_01_02_0001"
 }
-2026_01_02_0001 step 2 backfill wp_orders->wp_orders queued gates=writes rows 0/?
+2026_01_02_0001_cents step 2 backfill wp_orders->wp_orders queued gates=writes rows 0/?
 column added, nothing filled: yes
 -- status says the same
 PET_PENDING applied=2, mode background, gates writes
@@ -95,20 +95,20 @@ results seen: PET_OK PET_PENDING
 more than one call: yes
 bool(true)
 -- the last report
-PET_OK, mode ready, gates NULL
+PET_OK applied=2, mode ready, gates NULL
 The background work is done; the schema is at version 2026_01_02_0001 and nothing is pending.
-2026_01_02_0001 step 2 backfill wp_orders->wp_orders done gates=writes rows 100000/100000
+2026_01_02_0001_cents step 2 backfill wp_orders->wp_orders done gates=writes rows 100000/100000
 int(100000)
 int(100)
 bool(true)
 NULL
 wrong values: []
 -- then there is nothing left
-PET_OK
+PET_OK applied=2
 PET_OK applied=2, mode ready, gates NULL
 PET_OK applied=2
 bool(true)
 -- without a budget, resume runs the work to the end in one call
 PET_PENDING applied=2 newly_applied=1
-PET_OK, 2026_01_02_0001 step 2 backfill wp_orders->wp_orders done gates=writes rows 3000/3000
+PET_OK applied=2, 2026_01_02_0001_cents step 2 backfill wp_orders->wp_orders done gates=writes rows 3000/3000
 wrong values: []

@@ -62,21 +62,21 @@ echo pet_summary($report), ': ', $report['message'], "\n";
 ?>
 --EXPECT--
 -- nothing to pause yet
-PET_OK: There is no background work to pause.
+PET_OK applied=1: There is no background work to pause.
 array(0) {
 }
 NULL
 -- activate queues the work, pause holds it
 PET_PENDING applied=2 newly_applied=1
-PET_PENDING: Paused 1 data step; `pet-migrate resume` or `wp pet migrate resume` continues it.
-2026_01_02_0001 step 2 backfill wp_orders->wp_orders queued (paused) gates=writes rows 0/?, gates writes
-again: PET_PENDING, already paused
+PET_PENDING applied=2: Paused 1 data step; `pet-migrate resume` or `wp pet migrate resume` continues it.
+2026_01_02_0001_cents step 2 backfill wp_orders->wp_orders queued (paused) gates=writes rows 0/?, gates writes
+again: PET_PENDING applied=2, already paused
 -- a scheduled runner (no resume_paused) leaves paused work alone
-PET_PENDING, mode background, 2026_01_02_0001 step 2 backfill wp_orders->wp_orders queued (paused) gates=writes rows 0/?
+PET_PENDING applied=2, mode background, 2026_01_02_0001_cents step 2 backfill wp_orders->wp_orders queued (paused) gates=writes rows 0/?
 says it is paused
-PET_PENDING, mode background, 2026_01_02_0001 step 2 backfill wp_orders->wp_orders queued (paused) gates=writes rows 0/?
+PET_PENDING applied=2, mode background, 2026_01_02_0001_cents step 2 backfill wp_orders->wp_orders queued (paused) gates=writes rows 0/?
 says it is paused
-status: PET_PENDING applied=2, 2026_01_02_0001 step 2 backfill wp_orders->wp_orders queued (paused) gates=writes rows 0/?
+status: PET_PENDING applied=2, 2026_01_02_0001_cents step 2 backfill wp_orders->wp_orders queued (paused) gates=writes rows 0/?
 rows filled: 0
 -- another runner holds the claim: PET_LOCKED at once
 bool(true)
@@ -84,7 +84,7 @@ PET_LOCKED
 bool(true)
 still paused: yes
 -- resume_paused: true continues it to the end
-PET_OK, mode ready, gates NULL
-2026_01_02_0001 step 2 backfill wp_orders->wp_orders done gates=writes rows 2000/2000
+PET_OK applied=2, mode ready, gates NULL
+2026_01_02_0001_cents step 2 backfill wp_orders->wp_orders done gates=writes rows 2000/2000
 wrong values: []
-PET_OK: There is no background work to pause.
+PET_OK applied=2: There is no background work to pause.

@@ -72,9 +72,9 @@ resume_paused 1: PET_CONFIG, names resume_paused
 resume_paused []: PET_CONFIG, names resume_paused
 replicas [{"host":"127.0.0.1","user":"u","name":"n"}]: PET_CONFIG, names replicas
 replicas "replica": PET_CONFIG, names replicas
-replicas [{"driver":"sqlite","path":"\/tmp\/x.db"}]: PET_CONFIG, bad configuration: a replica must be a mariadb server
+replicas [{"driver":"sqlite","path":"\/tmp\/x.db"}]: PET_CONFIG, names replicas
 a misspelt key: PET_CONFIG, named
 bool(false)
 budget_ms 1: PET_OK applied=1 newly_applied=1
-budget_ms 86400000: PET_OK
-every setting at a bound: PET_OK
+budget_ms 86400000: PET_OK applied=1
+every setting at a bound: PET_OK applied=1

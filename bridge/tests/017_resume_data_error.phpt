@@ -58,18 +58,18 @@ $db->close();
 PET_OK applied=1 newly_applied=1
 PET_PENDING applied=2 newly_applied=1, gates everything
 -- resume stops at the row
-PET_MAINTENANCE, mode maintenance, gates everything
+PET_MAINTENANCE applied=2, mode maintenance, gates everything
 data_error 2026_01_02_0001_cents.json 2026_01_02_0001 step 3
 bool(true)
 bool(true)
 bool(true)
 bool(true)
-2026_01_02_0001 step 3 backfill wp_orders->wp_orders failed gates=everything rows 41/100
+2026_01_02_0001_cents step 3 backfill wp_orders->wp_orders failed gates=everything rows 41/100
 bool(true)
 rows written before it: 41, after it: 0
 status: PET_MAINTENANCE applied=2, mode maintenance, data_error
-again: PET_MAINTENANCE
+again: PET_MAINTENANCE applied=2
 -- the row fixed, resume goes on from there
-PET_OK, mode ready, gates NULL, error NULL
-2026_01_02_0001 step 3 backfill wp_orders->wp_orders done gates=everything rows 100/100
+PET_OK applied=2, mode ready, gates NULL, error NULL
+2026_01_02_0001_cents step 3 backfill wp_orders->wp_orders done gates=everything rows 100/100
 wrong: 0

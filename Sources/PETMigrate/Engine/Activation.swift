@@ -75,7 +75,7 @@ final class Activation {
         let runner = StepRunner(driver: driver, catalog: catalog, prefix: configuration.prefix,
                                 faults: FaultInjector(faults: configuration.testFaults),
                                 ddlLockWaitSeconds: configuration.ddlLockWaitSeconds, renewLock: { () throws(DatabaseError) in try lease.renewIfDue() })
-        var run = Progress(applied: plan.applied, busyTables: try busyTables(of: try bookkeeping.unfinishedWork()))
+        var run = RunSoFar(applied: plan.applied, busyTables: try busyTables(of: try bookkeeping.unfinishedWork()))
         for (offset, migration) in plan.pending.enumerated() {
             if let waiting = waitingReason(migration, run: run) {
                 run.waiting = waiting
@@ -106,7 +106,7 @@ final class Activation {
     }
 
     /// What this activation has done so far.
-    private struct Progress {
+    private struct RunSoFar {
         var applied: [AppliedMigration]
         var newlyApplied: [String] = []
         /// Tables that queued data work still reads or writes.
@@ -166,7 +166,7 @@ final class Activation {
 
     /// A migration whose schema steps change a table that queued data work still uses waits
     /// behind that work, and so does every migration after it (order is the contract).
-    private func waitingReason(_ migration: Migration, run: Progress) -> String? {
+    private func waitingReason(_ migration: Migration, run: RunSoFar) -> String? {
         let changed = MigrationEngine.schemaTables(of: migration, prefix: configuration.prefix)
         guard let busy = run.busyTables.first(where: { busy in changed.contains { $0 == nil || $0 == busy.table } }) else { return nil }
         return Sentences.waiting(migration, behind: busy.item, table: busy.table)
@@ -175,7 +175,7 @@ final class Activation {
     /// One migration, all or nothing: its atomicity strategy owns the transaction or the
     /// journal; the registry row, its queued data steps and the `completed` event commit
     /// together, and so does the final state when nothing remains after it.
-    private func apply(_ migration: Migration, planned: [PlannedObject], isLast: Bool, state: MigrationState, run: Progress,
+    private func apply(_ migration: Migration, planned: [PlannedObject], isLast: Bool, state: MigrationState, run: RunSoFar,
                        runner: StepRunner, atomicity: MigrationAtomicity, tracker: StepTracker, lease: LeaseRenewal) throws(MigrationFailure) {
         let record = AppliedMigration(version: migration.version, name: migration.name, appliedAt: Clock.now(), checksum: migration.checksum)
         try atomicity.apply(migration, planned: planned, begin: {
@@ -202,7 +202,7 @@ final class Activation {
 
     /// Leaves the state saying what remains (nothing, background work, or the row that
     /// stopped it), gives the lock back and reports.
-    private func finish(_ run: Progress, state: MigrationState, wasInMaintenance: Bool) throws -> Report {
+    private func finish(_ run: RunSoFar, state: MigrationState, wasInMaintenance: Bool) throws -> Report {
         let applied = run.applied
         var finalState = MigrationState(mode: .ready, schemaVersion: applied.last?.version, targetVersion: set.latestVersion, startedAt: state.startedAt)
         if !run.busyTables.isEmpty || run.waiting != nil {
