@@ -43,10 +43,10 @@ final class Activation {
         }
         if let answer = try answerWithoutLock(first, plan: firstPlan) { return answer }
         if let refusal = try driver.writeRefusal() {
-            return notRun(Report(result: .config, message: "Nothing was run: \(refusal)."), plan: firstPlan)
+            return notRun(Report(result: .config, message: Sentences.notRun(refusal)), plan: firstPlan)
         }
         guard try takeLock() else {
-            return notRun(Report(result: .locked, message: "Another process is migrating this database (waited \(configuration.lockTimeoutSeconds) s for the migration lock); nothing was changed. Try again when it has finished."), plan: firstPlan)
+            return notRun(Report(result: .locked, message: Sentences.lockWaitedOut(seconds: configuration.lockTimeoutSeconds)), plan: firstPlan)
         }
         let lease = LeaseRenewal(seconds: configuration.lockLeaseSeconds) { [driver, lockRequest] () throws(DatabaseError) in
             try driver.renewMigrationLock(lockRequest)
@@ -125,7 +125,7 @@ final class Activation {
             return report
         }
         guard first.state?.mode == .ready else { return nil }
-        var report = Report(result: .ok, message: "The schema is at version \(plan.applied.last?.version ?? "none"); nothing to do.")
+        var report = Report(result: .ok, message: Sentences.nothingToDo(schema: plan.applied.last?.version))
         report.applied = plan.applied
         report.schemaVersion = plan.applied.last?.version
         report.targetVersion = set.latestVersion
@@ -235,9 +235,9 @@ final class Activation {
         let schema = applied.last?.version ?? "none"
         var report: Report
         if run.newlyApplied.isEmpty {
-            report = Report(result: .ok, message: wasInMaintenance ? "Nothing was pending; PET left maintenance mode and the schema is at version \(schema)." : "The schema is at version \(schema); nothing to do.")
+            report = Report(result: .ok, message: wasInMaintenance ? Sentences.leftMaintenance(schema: schema) : Sentences.nothingToDo(schema: schema))
         } else {
-            report = Report(result: .ok, message: "Applied \(run.newlyApplied.count) migration\(run.newlyApplied.count == 1 ? "" : "s"); the schema is at version \(schema).")
+            report = Report(result: .ok, message: Sentences.applied(run.newlyApplied.count, schema: schema))
         }
         report.applied = applied
         report.newlyApplied = run.newlyApplied

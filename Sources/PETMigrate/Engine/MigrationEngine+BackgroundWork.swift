@@ -15,11 +15,11 @@ extension MigrationEngine {
         }
         return withDriver(forWriting: true) { driver in
             if let refusal = try driver.writeRefusal() {
-                return Report(result: .config, message: "Nothing was run: \(refusal).")
+                return Report(result: .config, message: Sentences.notRun(refusal))
             }
             let claim = lockRequest
             guard try driver.claimBackgroundWork(claim) else {
-                return Report(result: .locked, message: "Another process is migrating this database or running its background work right now; nothing was changed. Try again later.")
+                return Report(result: .locked, message: Sentences.runnerBusy)
             }
             defer { try? driver.releaseBackgroundWork(claim) }
             let bookkeeping = Bookkeeping(driver: driver, prefix: configuration.prefix)
@@ -61,7 +61,7 @@ extension MigrationEngine {
                     try bookkeeping.write(state)
                     var report = try workReport(bookkeeping: bookkeeping, set: set, applied: remaining.applied, state: state)
                     if state.mode == .ready {
-                        report.message = "The background work is done; the schema is at version \(remaining.applied.last?.version ?? "none") and nothing is pending."
+                        report.message = Sentences.workDone(schema: remaining.applied.last?.version)
                     }
                     return report
                 case .outOfBudget(let throttled):
@@ -70,7 +70,7 @@ extension MigrationEngine {
                     return report
                 case .pausedByOperator:
                     var report = try workReport(bookkeeping: bookkeeping, set: set, applied: overview.applied, state: try bookkeeping.state())
-                    report.message = "The background work is paused by an operator; `pet-migrate resume` or `wp pet migrate resume` continues it. " + report.message
+                    report.message = Sentences.pausedByOperator + report.message
                     return report
                 case .failed(let item, _, _):
                     var state = try bookkeeping.state() ?? MigrationState(mode: .maintenance)
@@ -86,7 +86,7 @@ extension MigrationEngine {
                     try bookkeeping.record(.failed, version: item.version, message: item.lastError ?? "")
                     return try workReport(bookkeeping: bookkeeping, set: set, applied: overview.applied, state: state)
                 case .claimLost:
-                    return Report(result: .locked, message: "Another process took over the background work; this one stopped without changing anything more.")
+                    return Report(result: .locked, message: Sentences.claimLost)
                 }
             }
         }
@@ -144,7 +144,7 @@ extension MigrationEngine {
             if unfinished.count > 1 { message += " \(unfinished.count - 1) more data step\(unfinished.count == 2 ? "" : "s") queued after it." }
             report = Report(result: .pending, message: message + " PET gates \(current.gates == .nothing ? "nothing" : current.gates == .writes ? "its writes" : "its features") meanwhile; \(Sentences.resumeAdvice).")
         } else {
-            report = Report(result: .ok, message: "The schema is at version \(applied.last?.version ?? "none"); no background work remains.")
+            report = Report(result: .ok, message: Sentences.noWorkRemains(schema: applied.last?.version))
         }
         report.work = work
         report.applied = applied

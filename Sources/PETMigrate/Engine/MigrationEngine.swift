@@ -69,16 +69,16 @@ public struct MigrationEngine: Sendable {
         var report: Report
         let schema = plan.applied.last?.version ?? "none"
         if lockHeld {
-            report = Report(result: .locked, message: "Another process is migrating this database right now; check again in a moment.")
+            report = Report(result: .locked, message: Sentences.migratingNow)
         } else if state?.mode == .maintenance {
             report = Report(result: .maintenance, message: maintenanceMessage(state: state))
             report.error = state.map { Report.Problem(kind: $0.lastErrorKind ?? "failed", file: nil, version: $0.lastErrorVersion, step: $0.lastErrorStep, reason: $0.lastError ?? "") }
         } else if let interrupted {
-            report = Report(result: .pending, message: "Migration \(interrupted.version) was interrupted (the process stopped mid-way); the next activation undoes its partial changes and applies it again.")
+            report = Report(result: .pending, message: Sentences.interrupted(interrupted.version))
         } else if !plan.pending.isEmpty {
-            report = Report(result: .pending, message: "\(plan.pending.count) migration\(plan.pending.count == 1 ? " is" : "s are") pending (schema at \(schema), code at \(plan.target ?? "none")); activate the plugin or run `pet-migrate activate` to apply.")
+            report = Report(result: .pending, message: Sentences.pending(plan.pending.count, schema: schema, target: plan.target))
         } else {
-            report = Report(result: .ok, message: "The schema is at version \(schema); nothing is pending.")
+            report = Report(result: .ok, message: Sentences.upToDate(schema: schema))
         }
         report.applied = plan.applied
         report.pending = plan.pending.map { ($0.version, $0.name) }
@@ -87,14 +87,13 @@ public struct MigrationEngine: Sendable {
 
     private func maintenanceMessage(state: MigrationState?) -> String {
         guard let state, let version = state.lastErrorVersion else {
-            return "PET is in maintenance mode after a failed migration. Fix the cause, then \(Self.retryAdvice)."
+            return "PET is in maintenance mode after a failed migration. Fix the cause, then \(Sentences.retryAdvice)."
         }
         let step = state.lastErrorStep.map { " at step \($0)" } ?? ""
-        return "PET is in maintenance mode: migration \(version) failed\(step): \(state.lastError ?? "unknown reason"). Fix the cause, then \(Self.retryAdvice)."
+        return "PET is in maintenance mode: migration \(version) failed\(step): \(state.lastError ?? "unknown reason"). Fix the cause, then \(Sentences.retryAdvice)."
     }
 
     /// How an administrator runs the migrations again, wherever they work from.
-    static let retryAdvice = Sentences.retryAdvice
 
     // MARK: Events
 
@@ -155,7 +154,7 @@ public struct MigrationEngine: Sendable {
         if !newlyApplied.isEmpty {
             message += " \(newlyApplied.count) earlier migration\(newlyApplied.count == 1 ? " was" : "s were") applied."
         }
-        message += " PET is in maintenance mode: fix the cause, then \(Self.retryAdvice)."
+        message += " PET is in maintenance mode: fix the cause, then \(Sentences.retryAdvice)."
 
         var failed = state
         failed.mode = .maintenance

@@ -1,6 +1,62 @@
-/// The sentences the engine says to people about background work, in one place, so that the
-/// CLI, the PHP side and the audit log word the same facts the same way.
+/// The sentences the engine says to people, in one place, so that the CLI, the PHP side and
+/// the audit log word the same facts the same way.
 enum Sentences {
+    static func plural(_ count: Int, _ noun: String) -> String {
+        "\(count) \(noun)\(count == 1 ? "" : "s")"
+    }
+
+    // MARK: Activation and status
+
+    static func nothingToDo(schema: String?) -> String {
+        "The schema is at version \(schema ?? "none"); nothing to do."
+    }
+
+    static func applied(_ count: Int, schema: String) -> String {
+        "Applied \(plural(count, "migration")); the schema is at version \(schema)."
+    }
+
+    static func leftMaintenance(schema: String) -> String {
+        "Nothing was pending; PET left maintenance mode and the schema is at version \(schema)."
+    }
+
+    static func notRun(_ refusal: String) -> String {
+        "Nothing was run: \(refusal)."
+    }
+
+    static func lockWaitedOut(seconds: Int) -> String {
+        "Another process is migrating this database (waited \(seconds) s for the migration lock); nothing was changed. Try again when it has finished."
+    }
+
+    static let migratingNow = "Another process is migrating this database right now; check again in a moment."
+
+    static func interrupted(_ version: String) -> String {
+        "Migration \(version) was interrupted (the process stopped mid-way); the next activation undoes its partial changes and applies it again."
+    }
+
+    static func pending(_ count: Int, schema: String, target: String?) -> String {
+        "\(count) migration\(count == 1 ? " is" : "s are") pending (schema at \(schema), code at \(target ?? "none")); activate the plugin or run `pet-migrate activate` to apply."
+    }
+
+    static func upToDate(schema: String) -> String {
+        "The schema is at version \(schema); nothing is pending."
+    }
+
+    // MARK: Background work
+
+    static let runnerBusy = "Another process is migrating this database or running its background work right now; nothing was changed. Try again later."
+
+    static let claimLost = "Another process took over the background work; this one stopped without changing anything more."
+
+    static func workDone(schema: String?) -> String {
+        "The background work is done; the schema is at version \(schema ?? "none") and nothing is pending."
+    }
+
+    static func noWorkRemains(schema: String?) -> String {
+        "The schema is at version \(schema ?? "none"); no background work remains."
+    }
+
+    static let pausedByOperator = "The background work is paused by an operator; `pet-migrate resume` or `wp pet migrate resume` continues it. "
+
     /// How an administrator runs the migrations again, wherever they work from.
     static let retryAdvice = "retry: Retry on PET's notice in WordPress, `wp pet migrate resume`, or `pet-migrate resume`"
 
