@@ -167,8 +167,9 @@ int pet_migrate_status(const char *config_json, char **report_json);
 /* Runs background data work: first any pending migration (as pet_migrate_activate does),
  * then chunks of the queued backfill and copy_rows steps, each chunk one transaction that
  * advances the step's cursor (a process killed mid-way loses at most the chunk in flight),
- * until the work is done or the next chunk would overrun config "budget_ms", then the
- * migrations that waited behind that work. Chunks wait while the server is loaded
+ * until the work is done or the next chunk would overrun config "budget_ms" (every call
+ * does at least one chunk unless the load checks hold it, so a budget too small for the
+ * start-up still moves the work), then the migrations that waited behind that work. Chunks wait while the server is loaded
  * ("max_threads_running", "replicas", "max_replica_lag_ms"). Work an operator paused is left
  * alone unless config "resume_paused" is true. One runner at a time per site (on SQLite a
  * lock file PATH-pet-runner beside the database). Meant for a scheduled runner (WP-Cron,
