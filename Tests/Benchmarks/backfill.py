@@ -370,7 +370,7 @@ class BackfillBenchmark:
         values = [s[key] for s in self.samples.get((engine, rows, variant), []) if s.get(key) is not None]
         return pick(values) if values else None
 
-    def report(self, commit, server):
+    def report(self, commit, server, command):
         o = self.options
         n = o.backfill_rows
         lines = [BEGIN_MARKER, "", "## Backfill (background data steps, issue 10)", ""]
@@ -382,10 +382,11 @@ class BackfillBenchmark:
             f"{o.backfill_runs} run(s) per variant, variants alternating in order from run to run. "
             f"Measured {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')} at commit {commit}; "
             f"MariaDB {server}; load average {self.load_at_start} at the start of this section, "
-            f"{self.load_at_end} at its end; section {self.elapsed:.0f} s.")
+            f"{self.load_at_end} at its end; section {self.elapsed:.0f} s; command `{command}`.")
         lines.append("")
-        lines.append(f"| {count(n)} rows | runs | wall | rows/s | PET's rows/s ÷ this | spread of wall (min – max) |")
-        lines.append("|---|---|---|---|---|---|")
+        lines.append(f"| {count(n)} rows | runs | wall | rows/s | PET's rows/s ÷ this | the same, per run (median) "
+                     "| spread of wall (min – max) |")
+        lines.append("|---|---|---|---|---|---|---|")
         described = {
             "floor": "floor: one `UPDATE wp_orders SET total_cents = …` by the stock client",
             "keyset": f"plain keyset loop: `UPDATE … WHERE id > ? AND id <= ?`, {KEYSET_STEP:,} rows each, autocommit, stock client",
@@ -397,8 +398,13 @@ class BackfillBenchmark:
                 walls = [s["wall"] for s in self.samples.get((engine, n, variant), [])]
                 value = self.figure(engine, n, variant, "rate")
                 ratio = "–" if variant == "pet" or not value or pet_rate is None else f"{pet_rate / value:.2f}"
+                # Each PET run against this variant's run of the same round: less sensitive to
+                # the machine's load drifting from round to round.
+                pet_walls = [s["wall"] for s in self.samples.get((engine, n, "pet"), [])]
+                per_run = "–" if variant == "pet" or not walls or not pet_walls else \
+                    f"{median([w / p for w, p in zip(walls, pet_walls)]):.2f}"
                 lines.append(f"| {ENGINES[engine]}, {described[variant]} | {len(walls)} | {seconds(median(walls))} | "
-                             f"{rate(value)} | {ratio} | {seconds(min(walls)) if walls else '–'} – "
+                             f"{rate(value)} | {ratio} | {per_run} | {seconds(min(walls)) if walls else '–'} – "
                              f"{seconds(max(walls)) if walls else '–'} |")
         lines.append("")
         lines.append("PET's chunks in the same runs. A chunk's duration is the time between two lines of the engine's "

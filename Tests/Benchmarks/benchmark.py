@@ -660,6 +660,7 @@ def main():
     migrations = options.section in ("all", "migrations")
     backfilling = options.section in ("all", "backfill")
 
+    command = "make benchmark" if not sys.argv[1:] else "scripts/benchmark.sh " + " ".join(sys.argv[1:])
     started = time.perf_counter()
     bench = Benchmark(options)
     bench.load_at_start = " ".join(open("/proc/loadavg").read().split()[:3])
@@ -682,7 +683,7 @@ def main():
                 runner.run()
             finally:
                 runner.cleanup()
-            block = runner.report(bench.commit_description(), bench.server_description())
+            block = runner.report(bench.commit_description(), bench.server_description(), command)
     finally:
         bench.cleanup()
     if machine:
@@ -693,7 +694,6 @@ def main():
     if block:
         print(block)
     if write_to:
-        command = "make benchmark" if not sys.argv[1:] else "scripts/benchmark.sh " + " ".join(sys.argv[1:])
         if migrations:
             write_benchmarks_md(write_to, machine, figures + ("\n" + block if block else ""), command)
         else:
