@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# PET Migrate against the floor (issue 12): apply N migrations and the no-op check, on MariaDB
-# and SQLite, the stock clients next to PET's CLI and PET through the PHP extension, in one run.
+# PET Migrate against the floor (issues 12 and 10): apply N migrations and the no-op check, on
+# MariaDB and SQLite, the stock clients next to PET's CLI and PET through the PHP extension, and
+# a 1,000,000-row background backfill by `pet-migrate resume` next to the stock clients' UPDATE
+# and keyset loop, in one run.
 #   scripts/benchmark.sh            the full run (500 migrations, medians of several runs);
 #                                   prints the tables and rewrites BENCHMARKS.md's figures
-#   scripts/benchmark.sh --smoke    20 migrations, one run, prints only (CI: make test)
+#   scripts/benchmark.sh --section backfill   the backfill alone (replaces only its block)
+#   scripts/benchmark.sh --smoke    20 migrations, a 2,000-row backfill, one run, prints only (CI)
 #   scripts/benchmark.sh --help     every option (--count, --runs, --no-write, ...)
 # Needs the release build (make lib cli extension); starts the private MariaDB test server
 # (scripts/mariadb-test-server.sh, PET_MARIADB_DIR / PET_MARIADB_PORT choose which one).

@@ -21,6 +21,11 @@ warm PHP process (Tests/Benchmarks/hot_path.php; floor: mysqli / SQLite3 reading
 
 Commits on MariaDB: global status and InnoDB metric deltas around each apply run (the server
 is private to the harness, and the snapshots are taken outside the timed region).
+
+Backfill (issue 10; Tests/Benchmarks/backfill.py): a 1,000,000-row `backfill` run by
+`pet-migrate resume` against one `UPDATE` and a plain 1,000-row keyset loop by the stock
+clients, PET's chunk durations, and its peak RSS at 100,000 and 1,000,000 rows.
+`--section backfill` measures it alone and replaces only its block in BENCHMARKS.md.
 """
 import argparse
 import hashlib
@@ -33,6 +38,8 @@ import sys
 import tempfile
 import time
 from datetime import datetime, timezone
+
+import backfill
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 HERE = os.path.join(REPO, "Tests", "Benchmarks")
@@ -405,12 +412,10 @@ class Benchmark:
             memory = f"{int(memory.split()[0]) / 1024 / 1024:.1f} GiB"
         swift = shutil.which("swift") or "/opt/swift/usr/bin/swift"
         server = self.mariadb.sql("SELECT VERSION(), @@innodb_flush_log_at_trx_commit, @@log_bin, @@innodb_buffer_pool_size")[0]
-        commit = output(["git", "-C", REPO, "rev-parse", "--short", "HEAD"])
         php_sqlite = output(["php", "-r", 'echo SQLite3::version()["versionString"];'])
-        dirty = output(["git", "-C", REPO, "status", "--porcelain", "--untracked-files=no", "--", "Sources", "bridge", "include"])
         return [
             ("date", datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")),
-            ("PET", f"{output([CLI, '--version'])} at commit {commit}{' (with uncommitted changes in Sources/bridge/include)' if dirty else ''}"),
+            ("PET", f"{output([CLI, '--version'])} at commit {self.commit_description()}"),
             ("machine", f"{os.cpu_count()} CPUs (nproc {output(['nproc'])}), {memory}, {first('/proc/cpuinfo', 'model name')}"),
             ("load average at start", self.load_at_start),
             ("kernel", output(["uname", "-sr"])),
@@ -558,6 +563,16 @@ class Benchmark:
         lines.append(f"Schemas checked: {self.schemas_checked}. Whole run: {elapsed_total:.0f} s.")
         return "\n".join(lines) + "\n"
 
+    def commit_description(self):
+        commit = output(["git", "-C", REPO, "rev-parse", "--short", "HEAD"])
+        dirty = output(["git", "-C", REPO, "status", "--porcelain", "--untracked-files=no", "--", "Sources", "bridge", "include"])
+        return commit + (" (with uncommitted changes in Sources/bridge/include)" if dirty else "")
+
+    def server_description(self):
+        server = self.mariadb.sql("SELECT VERSION(), @@innodb_flush_log_at_trx_commit, @@innodb_buffer_pool_size")[0]
+        return (f"{server[0]} (innodb_flush_log_at_trx_commit={server[1]}, buffer pool {int(server[2]) // 2**20} MiB), "
+                f"SQLite {output(['sqlite3', '--version']).split(' ')[0]} (the `sqlite3` client; PET's database in WAL mode)")
+
     def machine_table(self):
         lines = ["| | |", "|---|---|"]
         lines += [f"| {key} | {value} |" for key, value in self.machine()]
@@ -576,8 +591,13 @@ def write_benchmarks_md(path, machine, figures, command):
         "# Benchmarks",
         "",
         "PET Migrate against the floor — the stock client doing the same work — measured in one run on the same "
-        "data (issue 12). Regenerate with `make benchmark` (or `scripts/benchmark.sh`); everything above the "
+        "data (issues 12 and 10). Regenerate with `make benchmark` (or `scripts/benchmark.sh`; "
+        "`scripts/benchmark.sh --section backfill` redoes the backfill figures alone); everything above the "
         f"section \"{REMAINS_HEADING[3:]}\" is rewritten by it, that section is kept as written.",
+        "",
+        "The figures come from a shared 2-core machine: other engineers' builds and test suites run on it at the "
+        "same time (the load average is printed with each run), so they move by tens of percent from run to run; "
+        "compare the ratios measured within one run rather than absolute times across runs.",
         "",
         GENERATED_BEGIN,
         "",
@@ -595,47 +615,89 @@ def write_benchmarks_md(path, machine, figures, command):
         file.write(text)
 
 
+def write_backfill_only(path, block):
+    """--section backfill: only the backfill block of an existing BENCHMARKS.md is replaced."""
+    existing = open(path).read() if os.path.exists(path) else "# Benchmarks\n\n" + REMAINS_PLACEHOLDER
+    with open(path, "w") as file:
+        file.write(backfill.replace_block(existing, block))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--smoke", action="store_true", help="small and quick (CI): 20 migrations, one run, no BENCHMARKS.md")
+    parser.add_argument("--smoke", action="store_true", help="small and quick (CI): 20 migrations, one run, "
+                        "a 2,000-row backfill, no BENCHMARKS.md")
+    parser.add_argument("--section", choices=("all", "migrations", "backfill"), default="all",
+                        help="what to measure: apply and no-op (migrations), the background backfill, or both (default)")
     parser.add_argument("--count", type=int, help="migrations to generate (default 500; smoke 20)")
     parser.add_argument("--runs", type=int, help="measured apply runs per variant (default 5; smoke 1)")
     parser.add_argument("--warmup", type=int, help="unmeasured apply runs first (default 1; smoke 0)")
     parser.add_argument("--noop-runs", type=int, help="fresh-process no-op runs per variant (default 21; smoke 3)")
     parser.add_argument("--warm-calls", type=int, help="warm PHP calls per path (default 300; smoke 20)")
+    parser.add_argument("--backfill-rows", type=int, help="rows of the backfill (default 1000000; smoke 2000)")
+    parser.add_argument("--backfill-small-rows", type=int,
+                        help="rows of the second, smaller PET backfill for peak RSS (default 100000; smoke 0: none)")
+    parser.add_argument("--backfill-runs", type=int, help="runs per backfill variant (default 3; smoke 1)")
+    parser.add_argument("--backfill-engines", default="mariadb,sqlite", help="mariadb,sqlite (default both)")
     parser.add_argument("--output", help="write BENCHMARKS.md here (default: the repository's, not in smoke mode)")
     parser.add_argument("--no-write", action="store_true", help="print only")
     options = parser.parse_args()
-    defaults = dict(count=20, runs=1, warmup=0, noop_runs=3, warm_calls=20) if options.smoke else \
-        dict(count=500, runs=5, warmup=1, noop_runs=21, warm_calls=300)
+    defaults = dict(count=20, runs=1, warmup=0, noop_runs=3, warm_calls=20,
+                    backfill_rows=2000, backfill_small_rows=0, backfill_runs=1) if options.smoke else \
+        dict(count=500, runs=5, warmup=1, noop_runs=21, warm_calls=300,
+             backfill_rows=1_000_000, backfill_small_rows=100_000, backfill_runs=3)
     for key, value in defaults.items():
         if getattr(options, key) is None:
             setattr(options, key, value)
     if options.count < 1 or options.count > 9999 or options.runs < 1:
         parser.error("--count must be 1..9999 and --runs at least 1")
+    options.backfill_engines = [e for e in options.backfill_engines.split(",") if e]
+    if not options.backfill_engines or any(e not in ("mariadb", "sqlite") for e in options.backfill_engines):
+        parser.error("--backfill-engines takes mariadb, sqlite or both")
+    if options.backfill_rows < 1 or options.backfill_small_rows < 0 or options.backfill_runs < 1:
+        parser.error("--backfill-rows and --backfill-runs must be at least 1")
     write_to = None if options.no_write or (options.smoke and not options.output) else \
         options.output or os.path.join(REPO, "BENCHMARKS.md")
+    migrations = options.section in ("all", "migrations")
+    backfilling = options.section in ("all", "backfill")
 
+    command = "make benchmark" if not sys.argv[1:] else "scripts/benchmark.sh " + " ".join(sys.argv[1:])
     started = time.perf_counter()
     bench = Benchmark(options)
     bench.load_at_start = " ".join(open("/proc/loadavg").read().split()[:3])
+    machine = figures = block = None
     try:
         bench.prepare()
-        log(f"benchmark: {options.count} migrations in {bench.migrations}")
-        bench.run_apply()
-        bench.run_noop_fresh()
-        bench.run_noop_warm()
-        machine = bench.machine_table()
-        figures = bench.report(time.perf_counter() - started)
+        if migrations:
+            log(f"benchmark: {options.count} migrations in {bench.migrations}")
+            bench.run_apply()
+            bench.run_noop_fresh()
+            bench.run_noop_warm()
+            machine = bench.machine_table()
+            figures = bench.report(time.perf_counter() - started)
+        if backfilling:
+            log(f"benchmark: backfill of {options.backfill_rows:,} rows"
+                + (f" (and {options.backfill_small_rows:,} for memory)" if options.backfill_small_rows else "")
+                + f", {options.backfill_runs} run(s) per variant, on {', '.join(options.backfill_engines)}")
+            runner = backfill.BackfillBenchmark(bench.mariadb, CLI, bench.work, options, log)
+            try:
+                runner.run()
+            finally:
+                runner.cleanup()
+            block = runner.report(bench.commit_description(), bench.server_description(), command)
     finally:
         bench.cleanup()
-    print("\n## Machine and versions\n")
-    print(machine)
-    print("## Figures\n")
-    print(figures)
+    if machine:
+        print("\n## Machine and versions\n")
+        print(machine)
+        print("## Figures\n")
+        print(figures)
+    if block:
+        print(block)
     if write_to:
-        command = "make benchmark" if not sys.argv[1:] else "scripts/benchmark.sh " + " ".join(sys.argv[1:])
-        write_benchmarks_md(write_to, machine, figures, command)
+        if migrations:
+            write_benchmarks_md(write_to, machine, figures + ("\n" + block if block else ""), command)
+        else:
+            write_backfill_only(write_to, block)
         log(f"benchmark: written to {write_to}")
 
 
