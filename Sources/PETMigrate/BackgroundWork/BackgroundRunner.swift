@@ -141,6 +141,7 @@ final class BackgroundRunner {
                 sizer = measured
                 contention = 0
                 report(Progress(item: item, chunkRows: count, chunkSeconds: seconds, throttle: nil))
+                if driver.writersPollForTheLock { Self.sleep(seconds: min(Self.gapForPollingWriters(after: seconds), max(0, remainingSeconds()))) }
                 if Clock.monotonicSeconds() - lastProgressEvent >= Self.progressEventInterval {
                     try bookkeeping.record(.progress, version: item.version, message: Sentences.progress(item, migration: migration))
                     lastProgressEvent = Clock.monotonicSeconds()
@@ -246,6 +247,19 @@ final class BackgroundRunner {
         if let reason {
             try bookkeeping.record(.progress, version: item.version, message: "Paused \(Sentences.describe(item, migration: migration)): \(reason); it goes on by itself when that passes.")
             report(Progress(item: item, chunkRows: 0, chunkSeconds: 0, throttle: reason))
+        }
+    }
+
+    /// How long the write lock stays free after a chunk so that a writer polling for it gets
+    /// it: SQLite's busy handler polls after 1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50 ms, then
+    /// every 100 ms. A writer that began waiting when the chunk began has waited about the
+    /// chunk's duration, so its next poll comes within the interval it has reached by then;
+    /// a gap that long lets it in (at the cost of that much idle time per chunk).
+    static func gapForPollingWriters(after chunkSeconds: Double) -> Double {
+        switch chunkSeconds {
+        case ..<0.1: return 0.025
+        case ..<0.2: return 0.05
+        default: return 0.1
         }
     }
 

@@ -172,6 +172,10 @@ public protocol DatabaseDriver: AnyObject {
     /// chunk that meets a busy row gives up quickly and is retried smaller; on MariaDB also
     /// reads at READ COMMITTED, so copying never locks source rows.
     func prepareForChunks(lockWaitSeconds seconds: Int) throws(DatabaseError)
+    /// Whether other writers wait for the write lock by polling (SQLite's busy handler) rather
+    /// than in a queue the lock grants in order (InnoDB): then the runner leaves a gap after
+    /// each chunk, or a polling writer could miss the moments between chunks again and again.
+    var writersPollForTheLock: Bool { get }
     /// The server's count of statements running right now, or nil where it has none.
     func threadsRunning() throws(DatabaseError) -> Int?
 

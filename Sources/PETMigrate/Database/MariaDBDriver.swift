@@ -425,6 +425,9 @@ public final class MariaDBDriver: DatabaseDriver, SQLDefinitionRendering {
         try execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED")
     }
 
+    /// InnoDB grants a row lock to the waiters in order: no gap is needed between chunks.
+    public var writersPollForTheLock: Bool { false }
+
     public func threadsRunning() throws(DatabaseError) -> Int? {
         try query("SHOW GLOBAL STATUS LIKE 'Threads_running'").first.flatMap { $0.count > 1 ? $0[1].integer.map { Int($0) } : nil }
     }

@@ -412,6 +412,8 @@ public final class SQLiteDriver: DatabaseDriver, SQLDefinitionRendering {
         sqlite3_busy_timeout(try db, Self.milliseconds(seconds: seconds))
     }
 
+    public var writersPollForTheLock: Bool { true }
+
     /// SQLite has no server whose load could be measured.
     public func threadsRunning() throws(DatabaseError) -> Int? { nil }
 
