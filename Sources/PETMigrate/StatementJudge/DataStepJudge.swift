@@ -5,7 +5,7 @@
 /// Works on logical names (before the prefix) and on what the set declares, so `lint` on a
 /// developer's machine refuses what a site would. What only the site can tell — the columns
 /// of a table the set does not create, its primary key — is checked when the migration is
-/// applied (`DataWorkPreparation`), before it is registered.
+/// applied (`StepRunner.prepareBackgroundWork`), before it is registered.
 enum DataStepJudge {
     /// The columns of every table the set creates, as far as the migrations so far declare.
     private struct DeclaredTables {
