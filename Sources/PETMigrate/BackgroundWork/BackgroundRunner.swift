@@ -141,6 +141,12 @@ final class BackgroundRunner {
                 sizer = measured
                 contention = 0
                 report(Progress(item: item, chunkRows: count, chunkSeconds: seconds, throttle: nil))
+                if last == upper {
+                    // The chunk reached the key fixed at the start: the step is done now, not
+                    // after one more bounds query that a spent budget might never make.
+                    try finish(&item, migration: migration)
+                    return .finished
+                }
                 if driver.writersPollForTheLock { Self.sleep(seconds: min(Self.gapForPollingWriters(after: seconds), max(0, remainingSeconds()))) }
                 if Clock.monotonicSeconds() - lastProgressEvent >= Self.progressEventInterval {
                     try bookkeeping.record(.progress, version: item.version, message: Sentences.progress(item, migration: migration))
