@@ -52,6 +52,17 @@ struct DistributedServers {
         return name
     }
 
+    /// Waits until the replica has applied everything the primary wrote.
+    func replicaCaughtUp() throws {
+        let primary = try connect(port: primaryPort, database: adminDatabase)
+        let position = try primary.query("SELECT @@gtid_binlog_pos")[0][0].text ?? ""
+        primary.close()
+        let replica = try connect(port: replicaPort, database: adminDatabase)
+        defer { replica.close() }
+        let waited = try replica.query("SELECT MASTER_GTID_WAIT(?, 20)", [.text(position)])[0][0].integer
+        guard waited == 0 else { throw TestSetupError("the replica did not catch up") }
+    }
+
     func dropDatabase(_ name: String, port: Int) {
         if let admin = try? connect(port: port, database: adminDatabase) {
             try? admin.execute("DROP DATABASE IF EXISTS `\(name)`")
@@ -217,16 +228,7 @@ struct GaleraTests {
 struct ReplicaTests {
     let servers = DistributedServers.fromEnvironment!
 
-    /// Waits until the replica has applied everything the primary wrote.
-    func caughtUp() throws {
-        let primary = try servers.connect(port: servers.primaryPort, database: servers.adminDatabase)
-        let position = try primary.query("SELECT @@gtid_binlog_pos")[0][0].text ?? ""
-        primary.close()
-        let replica = try servers.connect(port: servers.replicaPort, database: servers.adminDatabase)
-        defer { replica.close() }
-        let waited = try replica.query("SELECT MASTER_GTID_WAIT(?, 20)", [.text(position)])[0][0].integer
-        guard waited == 0 else { throw TestSetupError("the replica did not catch up") }
-    }
+    func caughtUp() throws { try servers.replicaCaughtUp() }
 
     @Test func aReplicaIsNeverWrittenAndReplicationKeepsRunning() throws {
         let database = try servers.createDatabase(port: servers.primaryPort)

@@ -18,16 +18,7 @@ struct ReplicaLagThrottleTests {
          {"op":"backfill","table":"orders","set":{"total_cents":{"sqlite":"CAST(ROUND(CAST(total AS REAL) * 100) AS INTEGER)","mariadb":"ROUND(total * 100)"}}}]}
         """
 
-    func caughtUp() throws {
-        let primary = try servers.connect(port: servers.primaryPort, database: servers.adminDatabase)
-        let position = try primary.query("SELECT @@gtid_binlog_pos")[0][0].text ?? ""
-        primary.close()
-        let replica = try servers.connect(port: servers.replicaPort, database: servers.adminDatabase)
-        defer { replica.close() }
-        guard try replica.query("SELECT MASTER_GTID_WAIT(?, 20)", [.text(position)])[0][0].integer == 0 else {
-            throw TestSetupError("the replica did not catch up")
-        }
-    }
+    func caughtUp() throws { try servers.replicaCaughtUp() }
 
     func rowsDone(_ database: String) throws -> Int64 {
         let primary = try servers.connect(port: servers.primaryPort, database: database)

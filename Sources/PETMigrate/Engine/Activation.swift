@@ -75,7 +75,7 @@ final class Activation {
         let runner = StepRunner(driver: driver, catalog: catalog, prefix: configuration.prefix,
                                 faults: FaultInjector(faults: configuration.testFaults),
                                 ddlLockWaitSeconds: configuration.ddlLockWaitSeconds, renewLock: { () throws(DatabaseError) in try lease.renewIfDue() })
-        var run = RunSoFar(applied: plan.applied, busyTables: try busyTables(of: try bookkeeping.unfinishedWork()))
+        var run = RunSoFar(applied: plan.applied, busyTables: busyTables(of: try bookkeeping.unfinishedWork()))
         for (offset, migration) in plan.pending.enumerated() {
             if let waiting = waitingReason(migration, run: run) {
                 run.waiting = waiting
@@ -99,7 +99,7 @@ final class Activation {
             run.applied.append(AppliedMigration(version: migration.version, name: migration.name, appliedAt: Clock.now(), checksum: migration.checksum))
             run.newlyApplied.append(migration.version)
             if migration.hasBackgroundWork {
-                run.busyTables += try busyTables(of: try bookkeeping.unfinishedWork().filter { $0.version == migration.version })
+                run.busyTables += busyTables(of: try bookkeeping.unfinishedWork().filter { $0.version == migration.version })
             }
         }
         return try finish(run, state: state, wasInMaintenance: wasInMaintenance)
@@ -160,7 +160,7 @@ final class Activation {
         try bookkeeping.record(.resumed, version: recovered.version, message: "Applying \(recovered.version) again from its first step.")
     }
 
-    private func busyTables(of work: [DataWorkItem]) throws -> [(table: String, item: DataWorkItem)] {
+    private func busyTables(of work: [DataWorkItem]) -> [(table: String, item: DataWorkItem)] {
         work.flatMap { item in [(item.sourceTable, item), (item.targetTable, item)] }
     }
 

@@ -7,13 +7,7 @@ extension MigrationEngine {
     /// time: a second call returns `PET_LOCKED` at once.
     public func resume(progress: @escaping (BackgroundWorkProgress) -> Void = { _ in }) -> Report {
         let deadline = configuration.budgetMilliseconds.map { Clock.monotonicSeconds() + Double($0) / 1000 }
-        if let refusal = configurationRefusal() { return refusal }
-        let set: MigrationSet
-        switch loadJudgedSet() {
-        case .failure(let invalid): return invalidReport(invalid)
-        case .success(let loaded): set = loaded
-        }
-        return withDriver(forWriting: true) { driver in
+        return withJudgedSet(forWriting: true) { set, driver in
             if let refusal = try driver.writeRefusal() {
                 return Report(result: .config, message: Sentences.notRun(refusal))
             }
@@ -95,13 +89,7 @@ extension MigrationEngine {
     /// Holds every unfinished data step: a runner stops before its next chunk, and scheduled
     /// runners leave the work alone until an operator resumes it.
     public func pause() -> Report {
-        if let refusal = configurationRefusal() { return refusal }
-        let set: MigrationSet
-        switch loadJudgedSet() {
-        case .failure(let invalid): return invalidReport(invalid)
-        case .success(let loaded): set = loaded
-        }
-        return withDriver(forWriting: true) { driver in
+        withJudgedSet(forWriting: true) { set, driver in
             let bookkeeping = Bookkeeping(driver: driver, prefix: configuration.prefix)
             let paused = try bookkeeping.setPaused(true)
             let applied = try bookkeeping.appliedMigrations()

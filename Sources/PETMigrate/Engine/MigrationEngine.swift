@@ -27,13 +27,7 @@ public struct MigrationEngine: Sendable {
 
     /// Read-only: never takes the lock, never waits on it, never writes.
     public func status() -> Report {
-        if let refusal = configurationRefusal() { return refusal }
-        let set: MigrationSet
-        switch loadJudgedSet() {
-        case .failure(let invalid): return invalidReport(invalid)
-        case .success(let loaded): set = loaded
-        }
-        return withDriver(forWriting: false) { driver in
+        withJudgedSet(forWriting: false) { set, driver in
             let bookkeeping = Bookkeeping(driver: driver, prefix: configuration.prefix)
             let applied = try bookkeeping.appliedMigrations()
             let state = try bookkeeping.state()
@@ -122,13 +116,7 @@ public struct MigrationEngine: Sendable {
     }
 
     public func activate(progress: (Progress) -> Void = { _ in }) -> Report {
-        if let refusal = configurationRefusal() { return refusal }
-        let set: MigrationSet
-        switch loadJudgedSet() {
-        case .failure(let invalid): return invalidReport(invalid)
-        case .success(let loaded): set = loaded
-        }
-        return withDriver(forWriting: true) { driver in
+        withJudgedSet(forWriting: true) { set, driver in
             try activate(set, on: driver, progress: progress)
         }
     }
@@ -201,6 +189,17 @@ public struct MigrationEngine: Sendable {
         MigrationSet.load(from: DirectoryMigrationSource(directory: configuration.migrationsDirectory), prefix: configuration.prefix).flatMap { set in
             let problems = MigrationSetJudge.problems(in: set, prefix: configuration.prefix)
             return problems.isEmpty ? .success(set) : .failure(InvalidMigrationSet(problems: problems))
+        }
+    }
+
+    /// What every entry point that reaches a database does first: the configuration checked,
+    /// the set loaded and judged (an invalid one is reported, never run), a connection opened;
+    /// then `body`, with any error turned into a report.
+    func withJudgedSet(forWriting: Bool, _ body: (MigrationSet, DatabaseDriver) throws -> Report) -> Report {
+        if let refusal = configurationRefusal() { return refusal }
+        switch loadJudgedSet() {
+        case .failure(let invalid): return invalidReport(invalid)
+        case .success(let set): return withDriver(forWriting: forWriting) { driver in try body(set, driver) }
         }
     }
 
