@@ -17,7 +17,7 @@ struct PETMigrateCommand: ParsableCommand {
             needs to be on the command line and never appears in any output.
             """,
         version: PETMigrateVersion.string,
-        subcommands: [Activate.self, Status.self, Resume.self, Pause.self, Events.self, Lint.self])
+        subcommands: [Activate.self, Status.self, Resume.self, Pause.self, Verify.self, Cutover.self, Events.self, Lint.self])
 
     /// ArgumentParser exits 64 (EX_USAGE) on a usage error; the documented exit codes are the
     /// result codes, and scripts (and WP-CLI wrappers) branch on them, so a usage error
@@ -175,6 +175,65 @@ struct Pause: ParsableCommand {
         try finish(MigrationEngine(configuration: options.configuration()).pause(), format: options.format)
     }
 }
+
+struct Verify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check each finished copy with a cut-over flag against its source, range by range, and repair ranges that differ.",
+        discussion: """
+            Prints the ranges checked, the mismatches found and the mismatches repaired. Exit 0 \
+            when every flag checked passed; 1 (PET_PENDING) while a copy still runs, a pass goes \
+            on at the next call (--budget-ms) or a range still differs after its repair \
+            (error kind verification_failed).
+            """)
+    @OptionGroup var options: DatabaseOptions
+    @Argument(help: "Only this flag (default: every flag not yet switched on).")
+    var flag: String?
+    @Option(help: "Milliseconds this call may spend; the pass goes on from where it stopped at the next call.")
+    var budgetMs: Int?
+
+    func run() throws {
+        var configuration = try options.configuration()
+        configuration.budgetMilliseconds = budgetMs
+        if let problem = configuration.problem() { try finish(Report(result: .config, message: "bad configuration: \(problem)"), format: options.format) }
+        try finish(MigrationEngine(configuration: configuration).verify(flag: flag), format: options.format)
+    }
+}
+
+struct Cutover: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Switch a cut-over flag: on (for --percent of keys), off, or finalize (end the reversible window).",
+        discussion: """
+            `on` is refused while the copy runs, before verification has passed, or when the \
+            sync triggers are missing; it starts the reverse sync, so `off` loses no write made \
+            to the new table. `finalize` (only when fully on) removes the sync triggers; it never \
+            drops a table or a column. Each switch is an event naming who made it.
+            """)
+    @OptionGroup var options: DatabaseOptions
+    @Argument(help: "The flag's name, as the copy_rows step declares it.")
+    var flag: String
+    @Argument(help: "on, off or finalize.")
+    var action: CutoverRequest.Action
+    @Option(help: "With on: the share of keys (1-100) that see the flag on; a stable hash of the key the host passes decides which.")
+    var percent: Int?
+    @Option(help: "Who switches, for the audit log (default: this user, host and process).")
+    var actor: String?
+
+    func run() throws {
+        if percent != nil, action != .on { try finish(Report(result: .config, message: "--percent applies only to `on`."), format: options.format) }
+        let request = CutoverRequest(flag: flag, action: action, percent: percent ?? 100, actor: actor ?? Self.defaultActor())
+        try finish(MigrationEngine(configuration: options.configuration()).cutover(request), format: options.format)
+    }
+
+    /// `pet-migrate as USER on HOST (pid N)`.
+    static func defaultActor() -> String {
+        var host = [CChar](repeating: 0, count: 256)
+        gethostname(&host, host.count - 1)
+        let user = getenv("SUDO_USER").map { String(cString: $0) } ?? getenv("USER").map { String(cString: $0) } ?? "uid \(getuid())"
+        return "pet-migrate as \(user) on \(String(cString: host)) (pid \(getpid()))"
+    }
+}
+
+extension CutoverRequest.Action: ExpressibleByArgument {}
 
 struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Show where the schema stands. Read-only: never waits for the migration lock.")

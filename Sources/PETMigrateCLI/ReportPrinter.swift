@@ -33,6 +33,11 @@ enum ReportPrinter {
             lines.append(table(header: ["data step", "op", "table", "status", "rows", "rate", "eta", "at key", "note"],
                                rows: report.work.map(workRow)))
         }
+        if !report.cutovers.isEmpty {
+            lines.append("")
+            lines.append(table(header: ["cut-over", "phase", "on for", "tables", "verification", "switched"],
+                               rows: report.cutovers.map(cutoverRow)))
+        }
         if let events = report.events, !events.isEmpty {
             lines.append("")
             lines.append(table(header: ["id", "at", "event", "version", "message"],
@@ -49,6 +54,19 @@ enum ReportPrinter {
         let note = item.lastError ?? item.throttle.map { "waiting: \($0)" } ?? ""
         let table = item.op == "copy_rows" ? "\(item.sourceTable) -> \(item.targetTable)" : item.targetTable
         return ["\(item.version) #\(item.step)", item.op, table, status, rows, rate, eta, item.cursorKey ?? "", note]
+    }
+
+    private static func cutoverRow(_ status: CutoverStatus) -> [String] {
+        let record = status.record
+        let verification: String
+        if record.verifyStartedAt == nil {
+            verification = "not run"
+        } else {
+            let state = record.isVerified ? "passed" : record.verifyProblem != nil ? "failed" : "running"
+            verification = "\(state): \(record.rangesChecked) ranges, \(record.mismatchesFound) mismatches, \(record.mismatchesRepaired) repaired"
+        }
+        let switched = record.switchedAt.map { "\($0) by \(record.switchedBy ?? "?")" } ?? ""
+        return [record.flag, status.phase.rawValue, "\(status.effectivePercent) %", "\(record.sourceTable) -> \(record.targetTable)", verification, switched]
     }
 
     static func table(header: [String], rows: [[String]]) -> String {

@@ -91,8 +91,13 @@ final class BackgroundRunner {
             try finish(&item, migration: migration)
             return .finished
         }
-        let statements = ChunkStatements(driver: driver, step: step, prefix: bookkeeping.prefix,
+        var statements = ChunkStatements(driver: driver, step: step, prefix: bookkeeping.prefix,
                                          key: KeyColumn(name: keyName, isInteger: item.keyType == .integer), upperKey: upper)
+        if let sync = try syncTriggers(for: item, step: step) {
+            // A process killed before its first chunk, or a restore, may have left them missing.
+            if var record = try bookkeeping.cutover(version: item.version, step: item.step) { try sync.ensure(&record, bookkeeping: bookkeeping) }
+            statements.syncedTargetKey = sync.targetKey
+        }
         var sizer = ChunkSizer(targetSeconds: targetSeconds, size: item.chunkSize, rowsPerSecond: item.rowsPerSecond)
         var contention = 0
         var throttledBecause: String?
@@ -216,6 +221,16 @@ final class BackgroundRunner {
         guard key.count == 1, let column = key.first else {
             return try fail(&item, key: "", reason: "table \(item.sourceTable) has \(key.isEmpty ? "no primary key" : "a primary key of \(key.count) columns"); data steps walk a single-column primary key", migration: migration)
         }
+        // The sync starts before the upper key is fixed: a row written from now on reaches the
+        // target through the triggers, a row before it through the chunks (or both, which
+        // the chunks' upsert makes harmless).
+        if var record = try bookkeeping.cutover(version: item.version, step: item.step) {
+            item.keyColumn = column.name
+            guard let sync = try syncTriggers(for: item, step: step) else {
+                return try fail(&item, key: "", reason: "its cut-over \(record.flag) needs the target's key copied unchanged from \(item.sourceTable).\(column.name), the source's primary key", migration: migration)
+            }
+            try sync.ensure(&record, bookkeeping: bookkeeping)
+        }
         let q = driver.quoteIdentifier
         let upper = try driver.query("SELECT MAX(\(q(column.name))) FROM \(q(item.sourceTable))").first?.first?.text
         let estimate: Int64 = upper == nil ? 0 : try driver.estimatedRowCount(of: item.sourceTable) ?? 0
@@ -228,6 +243,13 @@ final class BackgroundRunner {
         try bookkeeping.update(item)
         try bookkeeping.record(.progress, version: item.version, message: Sentences.workStarted(item, migration: migration))
         return nil
+    }
+
+    /// The sync triggers of a copy with a cut-over flag, once its key is known.
+    private func syncTriggers(for item: DataWorkItem, step: MigrationStep) throws -> SyncTriggers? {
+        guard case .copyRows(let copy) = step, let flag = copy.cutover, let key = item.keyColumn,
+              let targetKey = copy.targetColumn(copiedFrom: key) else { return nil }
+        return SyncTriggers(driver: driver, prefix: bookkeeping.prefix, flag: flag, copy: copy, sourceKey: key, targetKey: targetKey)
     }
 
     private func finish(_ item: inout DataWorkItem, migration: Migration) throws {

@@ -1,5 +1,5 @@
-/// The engine's own tables: the registry, the state row, the audit events, the journal and the
-/// progress of background work — one file per table (`RegistryTable.swift`, …); this one creates
+/// The engine's own tables: the registry, the state row, the audit events, the journal, the
+/// progress of background work and the cut-over flags — one file per table (`RegistryTable.swift`, …); this one creates
 /// them and reads what every activation reads first.
 ///
 /// They are declared with the same portable definitions as migrations, so each dialect
@@ -19,7 +19,7 @@ struct Bookkeeping {
     /// Creates the engine's tables that are missing (under the migration lock), and adds the
     /// journal's `attempt` column to a journal from before it existed.
     func ensureTables(_ catalog: SchemaCatalog) throws(DatabaseError) {
-        for table in [Self.registry, Self.state, Self.events, Self.journal, Self.progress, Self.heartbeat] where !(try catalog.tableExists(prefix + table.name)) {
+        for table in [Self.registry, Self.state, Self.events, Self.journal, Self.progress, Self.cutovers, Self.heartbeat] where !(try catalog.tableExists(prefix + table.name)) {
             for statement in driver.createTableStatements(table, physicalName: prefix + table.name, ifNotExists: true) {
                 try driver.execute(statement)
             }

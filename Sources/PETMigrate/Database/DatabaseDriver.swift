@@ -115,6 +115,9 @@ public protocol DatabaseDriver: AnyObject {
     func describeTables(withPrefix prefix: String) throws(DatabaseError) -> [String: TableShape]
     /// About how many rows a table has, cheaply (for progress and ETA, never for decisions).
     func estimatedRowCount(of table: String) throws(DatabaseError) -> Int64?
+    /// The columns an INSERT must give a value: NOT NULL, no default, not generated and not
+    /// filled by the table itself (auto-increment, SQLite's rowid key).
+    func columnsRequiringValue(of table: String) throws(DatabaseError) -> [String]
     /// The columns of a table's primary key, in key order; empty when it has none.
     func primaryKey(of table: String) throws(DatabaseError) -> [KeyColumn]
 

@@ -161,6 +161,14 @@ public final class MariaDBDriver: DatabaseDriver, SQLDefinitionRendering {
         throw DatabaseError(.statement, code: Int32(first.count > 1 ? first[1].integer ?? 0 : 0), message: message)
     }
 
+    public func columnsRequiringValue(of table: String) throws(DatabaseError) -> [String] {
+        try query("""
+            SELECT COLUMN_NAME FROM information_schema.COLUMNS
+            WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND IS_NULLABLE = 'NO' AND COLUMN_DEFAULT IS NULL
+              AND EXTRA NOT LIKE '%auto_increment%' AND EXTRA NOT LIKE '%GENERATED%' ORDER BY ORDINAL_POSITION
+            """, [.text(table)]).compactMap { $0.first?.text }
+    }
+
     public func estimatedRowCount(of table: String) throws(DatabaseError) -> Int64? {
         // The statistics' estimate: an exact COUNT(*) reads the whole table (0.3 s a million rows).
         try query("SELECT TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?", [.text(table)]).first?.first?.integer

@@ -104,6 +104,17 @@ public final class SQLiteDriver: DatabaseDriver, SQLDefinitionRendering {
     }
 
     /// Exact: counting a SQLite table walks its smallest index, milliseconds for a million rows.
+    public func columnsRequiringValue(of table: String) throws(DatabaseError) -> [String] {
+        // `hidden` 0 leaves out generated columns; an INTEGER PRIMARY KEY alone is the rowid.
+        let columns = try query("SELECT name, \"notnull\", dflt_value IS NULL, pk, upper(type) FROM pragma_table_xinfo(?) WHERE hidden = 0 ORDER BY cid", [.text(table)])
+        let keyColumns = columns.filter { ($0[3].integer ?? 0) > 0 }
+        return columns.compactMap { row in
+            let isRowid = keyColumns.count == 1 && (row[3].integer ?? 0) == 1 && row[4].text == "INTEGER"
+            guard row[1].integer == 1, row[2].integer == 1, !isRowid else { return nil }
+            return row[0].text
+        }
+    }
+
     public func estimatedRowCount(of table: String) throws(DatabaseError) -> Int64? {
         try query("SELECT COUNT(*) FROM \(quoteIdentifier(table))").first?.first?.integer
     }

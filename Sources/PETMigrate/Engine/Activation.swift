@@ -190,7 +190,10 @@ final class Activation {
             tracker.current = nil
         }, register: {
             try bookkeeping.register(record)
-            if migration.hasBackgroundWork { try bookkeeping.queue(migration) }
+            if migration.hasBackgroundWork {
+                try bookkeeping.queue(migration)
+                try bookkeeping.queueCutovers(migration)
+            }
             try bookkeeping.record(.completed, version: migration.version, message: migration.hasBackgroundWork
                 ? "Applied \(migration.identifier); its data steps run in the background." : "Applied \(migration.identifier).")
             if isLast, run.busyTables.isEmpty, !migration.hasBackgroundWork {

@@ -20,6 +20,11 @@ public enum FailureKind: String, Sendable, CaseIterable {
     case invalidExpression = "invalid_expression"
     /// One row of a data step's work fails on its own.
     case dataError = "data_error"
+    /// A copy's target still differs from its source after a repair (`verify`).
+    case verificationFailed = "verification_failed"
+    /// A cut-over switch refused: the copy, the verification or the sync is not there yet,
+    /// or the request cannot apply to the flag as it stands.
+    case cutoverRefused = "cutover_refused"
 }
 
 /// How a failed migration's changes were undone: in one transaction (SQLite), or by

@@ -135,6 +135,7 @@ extension MigrationEngine {
             report = Report(result: .ok, message: Sentences.noWorkRemains(schema: applied.last?.version))
         }
         report.work = work
+        report.cutovers = try bookkeeping.cutoverStatuses()
         report.applied = applied
         report.gates = unfinished.map(\.gates).max()
         report.state = state

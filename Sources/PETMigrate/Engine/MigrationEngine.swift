@@ -55,6 +55,7 @@ public struct MigrationEngine: Sendable {
             report.mode = state?.mode ?? (lockHeld ? .migrating : .ready)
             report.schemaVersion = applied.last?.version
             report.targetVersion = set.latestVersion
+            report.cutovers = try bookkeeping.cutoverStatuses()
             return report
         }
     }

@@ -50,6 +50,9 @@ public struct Report: Sendable {
     /// What PET must not do while background work remains (the strictest gate of any
     /// unfinished data step), or nil when none remains.
     public var gates: PendingWorkGate?
+    /// Every cut-over flag and its phase; hosts cache `flags` from it to read a flag without
+    /// a query.
+    public var cutovers: [CutoverStatus] = []
 
     public init(result: ResultCode, message: String) {
         self.result = result
@@ -72,6 +75,8 @@ public struct Report: Sendable {
             "engine_version": .string(PETMigrateVersion.string),
             "work": .array(work.map { ProgressSummary(item: $0, migration: nil).value }),
             "gates": .optional(gates?.rawValue),
+            "cutovers": .array(cutovers.map(\.json)),
+            "flags": .object(Dictionary(uniqueKeysWithValues: cutovers.map { ($0.record.flag, JSONValue.integer($0.effectivePercent)) })),
         ]
         if let events {
             members["events"] = .array(events.map {

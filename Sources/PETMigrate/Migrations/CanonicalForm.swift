@@ -44,8 +44,15 @@ enum CanonicalForm {
             return ["op": "backfill", "table": .string(backfill.table), "set": json(backfill.assignments),
                     "where": backfill.condition.map(json) ?? .null]
         case .copyRows(let copy):
-            return ["op": "copy_rows", "from": .string(copy.source), "to": .string(copy.target), "columns": json(copy.columns),
-                    "where": copy.condition.map(json) ?? .null]
+            var object: JSONValue = ["op": "copy_rows", "from": .string(copy.source), "to": .string(copy.target), "columns": json(copy.columns),
+                                     "where": copy.condition.map(json) ?? .null]
+            // Only when declared: a one-off copy keeps the checksum it had before cut-overs existed.
+            if let cutover = copy.cutover, case .object(var members) = object {
+                members["cutover"] = .string(cutover)
+                members["reverse"] = json(copy.reverse)
+                object = .object(members)
+            }
+            return object
         }
     }
 

@@ -32,18 +32,69 @@ public struct BackfillStep: Equatable, Sendable {
 
 /// `copy_rows`: populates a new table from an existing one, one target row per source row
 /// (that matches the condition), each target column computed from the source row.
+///
+/// With a `cutover` flag the copy is the first phase of moving to the new table: the engine
+/// keeps the target in step with every later write to the source (`SyncTriggers`), verifies
+/// it (`Verification`), and an operator switches the flag (`Cutover`); while the switch can
+/// be undone, writes to the target reach the source through `reverse`.
 public struct CopyRowsStep: Equatable, Sendable {
     public var source: String
     public var target: String
     /// Sorted by column.
     public var columns: [ColumnMapping]
     public var condition: DialectSQL?
+    /// The name of the cut-over flag this copy prepares; nil for a one-off copy.
+    public var cutover: String?
+    /// Source columns computed from a target row, written to the source by the reverse sync
+    /// after the cut-over, beyond the plain renames `columns` already implies. Sorted.
+    public var reverse: [ColumnMapping]
 
-    public init(source: String, target: String, columns: [ColumnMapping], condition: DialectSQL? = nil) {
+    public init(source: String, target: String, columns: [ColumnMapping], condition: DialectSQL? = nil,
+                cutover: String? = nil, reverse: [ColumnMapping] = []) {
         self.source = source
         self.target = target
         self.columns = columns.sorted { $0.column < $1.column }
         self.condition = condition
+        self.cutover = cutover
+        self.reverse = reverse.sorted { $0.column < $1.column }
+    }
+
+    /// The target columns copied unchanged from a source column (`"id": "id"`), as
+    /// (target, source): the pairs the reverse sync writes back without being told.
+    public var plainCopies: [(target: String, source: String)] {
+        columns.compactMap { mapping in
+            guard let source = mapping.value.plainColumn else { return nil }
+            return (mapping.column, source)
+        }
+    }
+
+    /// Every source column the reverse sync writes, with its expression over the target row:
+    /// the plain copies turned round, then `reverse` (which wins for a column in both).
+    public var reverseMappings: [ColumnMapping] {
+        var byColumn: [String: ColumnMapping] = [:]
+        for pair in plainCopies where byColumn[pair.source] == nil {
+            byColumn[pair.source] = ColumnMapping(column: pair.source, value: DialectSQL(sqlite: pair.target, mariadb: pair.target))
+        }
+        for mapping in reverse { byColumn[mapping.column] = mapping }
+        return byColumn.values.sorted { $0.column < $1.column }
+    }
+}
+
+extension DialectSQL {
+    /// The column this expression names when it is nothing but one column name, the same on
+    /// both dialects (`"id"`, or `` `id` `` / `"id"` quoted); nil for anything computed.
+    var plainColumn: String? {
+        func bare(_ text: String) -> String? {
+            var name = Substring(text)
+            while let first = name.first, first.isWhitespace { name.removeFirst() }
+            while let last = name.last, last.isWhitespace { name.removeLast() }
+            if name.count >= 2, let first = name.first, first == "`" || first == "\"", name.last == first {
+                name = name.dropFirst().dropLast()
+            }
+            return Identifier.problem(with: String(name)) == nil ? String(name) : nil
+        }
+        guard let sqlite = bare(self.sqlite), let mariadb = bare(self.mariadb), sqlite == mariadb else { return nil }
+        return sqlite
     }
 }
 

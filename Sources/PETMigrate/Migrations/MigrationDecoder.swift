@@ -142,7 +142,7 @@ struct MigrationDecoder {
             return .backfill(BackfillStep(table: table, assignments: try decodeMappings(set, key: "set"),
                                           condition: try fields.value("where").map { value throws(DecodingFailure) in try decodeExpression(value, key: "where") }))
         case "copy_rows":
-            let fields = try FieldReader(value, what: "copy_rows", allowedKeys: ["op", "from", "to", "columns", "where"])
+            let fields = try FieldReader(value, what: "copy_rows", allowedKeys: ["op", "from", "to", "columns", "where", "cutover", "reverse"])
             guard let source = try fields.string("from") else { throw DecodingFailure("\"from\" is missing: the table the rows are copied from") }
             guard let target = try fields.string("to") else { throw DecodingFailure("\"to\" is missing: the new table the rows are copied into") }
             for name in [source, target] {
@@ -150,8 +150,15 @@ struct MigrationDecoder {
             }
             if source == target { throw DecodingFailure("copy_rows copies from \"\(source)\" into itself; the source is never written: copy into a new table") }
             guard let columns = try fields.value("columns") else { throw DecodingFailure("\"columns\" is missing: {\"target_column\": expression over the source row, …}") }
+            let cutover = try fields.string("cutover")
+            if let cutover, let problem = Identifier.problem(with: cutover) { throw DecodingFailure("\"cutover\": the flag's name: \(problem)") }
+            let reverse = try fields.value("reverse")
+            if reverse != nil, cutover == nil {
+                throw DecodingFailure("\"reverse\" says how writes to the new table reach the old one after a cut-over; it needs \"cutover\": the name of that flag")
+            }
             return .copyRows(CopyRowsStep(source: source, target: target, columns: try decodeMappings(columns, key: "columns"),
-                                          condition: try fields.value("where").map { value throws(DecodingFailure) in try decodeExpression(value, key: "where") }))
+                                          condition: try fields.value("where").map { value throws(DecodingFailure) in try decodeExpression(value, key: "where") },
+                                          cutover: cutover, reverse: try reverse.map { value throws(DecodingFailure) in try decodeMappings(value, key: "reverse") } ?? []))
         case "drop_table", "drop_column", "drop_index", "rename_table", "rename_column", "truncate", "delete", "change_column", "modify_column":
             throw DecodingFailure("op \"\(op)\" is destructive and not supported: migrations are forward-only and never remove or rewrite data; add new structures alongside the old ones instead", kind: .destructive)
         default:

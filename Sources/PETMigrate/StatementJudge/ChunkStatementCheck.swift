@@ -20,10 +20,18 @@ public struct ChunkStatementCheck: Sendable {
     /// What the chunk may write: a table, and for a backfill the columns it sets.
     let table: String
     let updatedColumns: Set<String>?
+    /// For a copy that upserts (kept in step by sync triggers): the columns its
+    /// `ON CONFLICT DO UPDATE` may set.
+    var upsertedColumns: Set<String> = []
+    /// The names the engine's sync triggers start with (`SyncTriggers`): SQLite compiles the
+    /// triggers a statement fires into it, so their actions reach the authorizer too, named by
+    /// trigger. Those are the engine's own statements, not the author's.
+    var syncTriggerPrefix: String? = nil
 
     func refusal(of review: SQLiteStatementReview) -> String? {
         let functions = RowExpressionVocabulary.functions(.sqlite)
         for action in review.actions {
+            if let syncTriggerPrefix, action.arguments.count > 3, let trigger = action.arguments[3], trigger.hasPrefix(syncTriggerPrefix) { continue }
             let first = action.arguments.first ?? nil
             let second = action.arguments.count > 1 ? action.arguments[1] : nil
             switch action.code {
@@ -34,7 +42,7 @@ public struct ChunkStatementCheck: Sendable {
                     return "it calls \(second ?? "a function") , which is not a read-only row function"
                 }
             case SQLITE_UPDATE:
-                guard first == table, let updatedColumns, let column = second, updatedColumns.contains(column) else {
+                guard first == table, let column = second, (updatedColumns ?? upsertedColumns).contains(column) else {
                     return "it would update \(first ?? "a table").\(second ?? "?"), which the step does not fill"
                 }
             case SQLITE_INSERT:

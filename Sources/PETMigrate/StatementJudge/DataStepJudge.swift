@@ -10,6 +10,7 @@ enum DataStepJudge {
     /// The columns of every table the set creates, as far as the migrations so far declare.
     private struct DeclaredTables {
         var columns: [String: [ColumnDefinition]] = [:]
+        var primaryKeys: [String: [String]] = [:]
         var createdIn: [String: String] = [:]
         var addedColumns: Set<String> = []
 
@@ -17,6 +18,7 @@ enum DataStepJudge {
             switch step {
             case .createTable(let table):
                 columns[table.name] = table.columns
+                primaryKeys[table.name] = table.primaryKey
                 createdIn[table.name] = version
             case .addColumn(let table, let column):
                 addedColumns.insert("\(table).\(column.name)")
@@ -37,13 +39,16 @@ enum DataStepJudge {
     static func problems(in set: MigrationSet) -> [MigrationProblem] {
         var problems: [MigrationProblem] = []
         var declared = DeclaredTables()
+        var flags: [String: String] = [:]
         for migration in set.migrations {
             for (offset, step) in migration.steps.enumerated() {
                 declared.record(step, version: migration.version)
                 let reasons: [String]
                 switch step {
                 case .backfill(let backfill): reasons = Self.problems(of: backfill, declared: declared, version: migration.version)
-                case .copyRows(let copy): reasons = Self.problems(of: copy, declared: declared)
+                case .copyRows(let copy):
+                    reasons = Self.problems(of: copy, declared: declared) + Self.cutoverProblems(of: copy, declared: declared, flags: flags)
+                    if let flag = copy.cutover, flags[flag] == nil { flags[flag] = "\(migration.identifier) step \(offset + 1)" }
                 default: reasons = []
                 }
                 problems += reasons.map {
@@ -79,6 +84,31 @@ enum DataStepJudge {
         }
         reasons += expressionProblems(copy.columns.map { ("columns.\($0.column)", $0.value) } + condition(copy.condition),
                                       readableColumns: declared.columns[copy.source]?.map(\.name))
+        return reasons
+    }
+
+    /// A copy with a cut-over is kept in step row by row, both ways, so each target row must
+    /// be found by the source row's key and the other way round: the target's primary key is
+    /// one column copied unchanged from a source column (the source's primary key, checked
+    /// when the migration is applied). The reverse expressions read the target row.
+    private static func cutoverProblems(of copy: CopyRowsStep, declared: DeclaredTables, flags: [String: String]) -> [String] {
+        guard let flag = copy.cutover else { return [] }
+        var reasons: [String] = []
+        if let earlier = flags[flag] {
+            reasons.append("cut-over flag \(flag) is already declared by \(earlier); each flag switches one copy")
+        }
+        guard let targetColumns = declared.columns[copy.target] else { return reasons }
+        let key = declared.primaryKeys[copy.target] ?? []
+        guard key.count == 1, let keyColumn = key.first else {
+            return reasons + ["copy_rows with a cut-over needs \(copy.target) to have a one-column primary key copied unchanged from the source's key (e.g. \"columns\": {\"id\": \"id\"}); it has \(key.isEmpty ? "none" : "a key of \(key.count) columns")"]
+        }
+        guard let sourceKey = copy.plainCopies.first(where: { $0.target == keyColumn })?.source else {
+            return reasons + ["copy_rows with a cut-over keeps \(copy.target) in step with \(copy.source) row by row by their key, so \"columns\".\(keyColumn) (the primary key of \(copy.target)) must be the source's key column unchanged, e.g. \"\(keyColumn)\": \"id\""]
+        }
+        if copy.reverse.contains(where: { $0.column == sourceKey }) {
+            reasons.append("\"reverse\".\(sourceKey) would compute the source's key; the reverse sync takes it from \(copy.target).\(keyColumn) unchanged")
+        }
+        reasons += expressionProblems(copy.reverse.map { ("reverse.\($0.column)", $0.value) }, readableColumns: targetColumns.map(\.name))
         return reasons
     }
 
