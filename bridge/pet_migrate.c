@@ -49,43 +49,41 @@ static const char *pet_migrate_json_error(php_json_error_code code)
 	}
 }
 
-static void pet_migrate_call(INTERNAL_FUNCTION_PARAMETERS, pet_migrate_entry_point entry)
+/* Encodes argument `arg_num` as JSON into `out`; on failure throws (ValueError naming the
+ * argument) and returns FAILURE. Leaves json_last_error() as the script last saw it. */
+static zend_result pet_migrate_encode(zval *value, uint32_t arg_num, smart_str *out)
 {
-	zval *config;
-	smart_str config_json = {0};
-	char *report = NULL;
-	php_json_error_code saved_json_error, encode_error;
-	zend_result encoded, decoded;
+	php_json_error_code saved_json_error = JSON_G(error_code), encode_error;
+	zend_result encoded;
 
-	ZEND_PARSE_PARAMETERS_START(1, 1)
-		Z_PARAM_ARRAY(config)
-	ZEND_PARSE_PARAMETERS_END();
-
-	/* Leave json_last_error() as the script last saw it. Some errors (NAN, INF) are only
-	 * recorded in the error code, as json_encode() sees them; any error is a failure here. */
-	saved_json_error = JSON_G(error_code);
-	encoded = php_json_encode_ex(&config_json, config, PET_MIGRATE_JSON_ENCODE_OPTIONS,
-		PHP_JSON_PARSER_DEFAULT_DEPTH);
+	/* Some errors (NAN, INF) are only recorded in the error code, as json_encode() sees
+	 * them; any error is a failure here. */
+	encoded = php_json_encode_ex(out, value, PET_MIGRATE_JSON_ENCODE_OPTIONS, PHP_JSON_PARSER_DEFAULT_DEPTH);
 	encode_error = JSON_G(error_code);
 	JSON_G(error_code) = saved_json_error;
 	if (encoded == FAILURE || encode_error != PHP_JSON_ERROR_NONE || EG(exception)) {
-		smart_str_free(&config_json);
+		smart_str_free(out);
 		if (!EG(exception)) { /* a JsonSerializable may have thrown already */
-			zend_argument_value_error(1, "cannot be encoded as JSON: %s", pet_migrate_json_error(encode_error));
+			zend_argument_value_error(arg_num, "cannot be encoded as JSON: %s", pet_migrate_json_error(encode_error));
 		}
-		RETURN_THROWS();
+		return FAILURE;
 	}
-	smart_str_0(&config_json);
+	smart_str_0(out);
+	return SUCCESS;
+}
 
-	entry(ZSTR_VAL(config_json.s), &report);
-	smart_str_free(&config_json);
+/* Decodes the engine's report into return_value and releases it; throws RuntimeException
+ * when the engine broke its contract (no report, or not a JSON object). */
+static void pet_migrate_return_report(zval *return_value, char *report)
+{
+	php_json_error_code saved_json_error = JSON_G(error_code);
+	zend_result decoded;
 
 	if (report == NULL) {
 		zend_throw_exception_ex(spl_ce_RuntimeException, 0,
 			"%s(): the PET Migrate engine returned no report", get_active_function_name());
-		RETURN_THROWS();
+		return;
 	}
-
 	decoded = php_json_decode_ex(return_value, report, strlen(report),
 		PHP_JSON_OBJECT_AS_ARRAY, PHP_JSON_PARSER_DEFAULT_DEPTH);
 	pet_migrate_free(report);
@@ -97,8 +95,25 @@ static void pet_migrate_call(INTERNAL_FUNCTION_PARAMETERS, pet_migrate_entry_poi
 		zend_throw_exception_ex(spl_ce_RuntimeException, 0,
 			"%s(): the PET Migrate engine returned a report that is not a JSON object",
 			get_active_function_name());
+	}
+}
+
+static void pet_migrate_call(INTERNAL_FUNCTION_PARAMETERS, pet_migrate_entry_point entry)
+{
+	zval *config;
+	smart_str config_json = {0};
+	char *report = NULL;
+
+	ZEND_PARSE_PARAMETERS_START(1, 1)
+		Z_PARAM_ARRAY(config)
+	ZEND_PARSE_PARAMETERS_END();
+
+	if (pet_migrate_encode(config, 1, &config_json) == FAILURE) {
 		RETURN_THROWS();
 	}
+	entry(ZSTR_VAL(config_json.s), &report);
+	smart_str_free(&config_json);
+	pet_migrate_return_report(return_value, report);
 }
 
 /* {{{ Validates the migration set and applies every pending migration; returns the report. */
@@ -126,6 +141,68 @@ PHP_FUNCTION(pet_migrate_resume)
 PHP_FUNCTION(pet_migrate_pause)
 {
 	pet_migrate_call(INTERNAL_FUNCTION_PARAM_PASSTHRU, pet_migrate_pause);
+}
+/* }}} */
+
+/* {{{ Verifies the copies with a cut-over flag against their sources, repairing ranges that differ. */
+PHP_FUNCTION(pet_migrate_verify)
+{
+	pet_migrate_call(INTERNAL_FUNCTION_PARAM_PASSTHRU, pet_migrate_verify);
+}
+/* }}} */
+
+/* {{{ Switches a cut-over flag: $request is {"flag", "action", "percent", "actor"}. */
+PHP_FUNCTION(pet_migrate_cutover)
+{
+	zval *config, *request;
+	smart_str config_json = {0}, request_json = {0};
+	char *report = NULL;
+
+	ZEND_PARSE_PARAMETERS_START(2, 2)
+		Z_PARAM_ARRAY(config)
+		Z_PARAM_ARRAY(request)
+	ZEND_PARSE_PARAMETERS_END();
+
+	if (pet_migrate_encode(config, 1, &config_json) == FAILURE) {
+		RETURN_THROWS();
+	}
+	if (pet_migrate_encode(request, 2, &request_json) == FAILURE) {
+		smart_str_free(&config_json);
+		RETURN_THROWS();
+	}
+	pet_migrate_cutover(ZSTR_VAL(config_json.s), ZSTR_VAL(request_json.s), &report);
+	smart_str_free(&config_json);
+	smart_str_free(&request_json);
+	pet_migrate_return_report(return_value, report);
+}
+/* }}} */
+
+/* {{{ Staged rollout: the stable bucket (0 to 9999) of $key for $flag. */
+PHP_FUNCTION(pet_migrate_rollout_bucket)
+{
+	zend_string *flag, *key;
+	int bucket;
+
+	ZEND_PARSE_PARAMETERS_START(2, 2)
+		Z_PARAM_STR(flag)
+		Z_PARAM_STR(key)
+	ZEND_PARSE_PARAMETERS_END();
+
+	/* The engine takes C strings: a NUL inside would silently cut the key short. */
+	if (memchr(ZSTR_VAL(flag), '\0', ZSTR_LEN(flag))) {
+		zend_argument_value_error(1, "must not contain any null bytes");
+		RETURN_THROWS();
+	}
+	if (memchr(ZSTR_VAL(key), '\0', ZSTR_LEN(key))) {
+		zend_argument_value_error(2, "must not contain any null bytes");
+		RETURN_THROWS();
+	}
+	bucket = pet_migrate_rollout_bucket(ZSTR_VAL(flag), ZSTR_VAL(key));
+	if (bucket < 0) {
+		zend_argument_value_error(2, "must be valid UTF-8, as must argument #1 ($flag)");
+		RETURN_THROWS();
+	}
+	RETURN_LONG(bucket);
 }
 /* }}} */
 

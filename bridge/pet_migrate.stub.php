@@ -70,6 +70,34 @@ function pet_migrate_resume(array $config): array {}
  */
 function pet_migrate_pause(array $config): array {}
 
+/**
+ * Verifies every copy with a cut-over flag whose copy is done and that has not been switched on:
+ * range by range, what the new table holds against what the mapping computes from the old one,
+ * repairing ranges that differ; within $config["budget_ms"], going on at the next call. Each
+ * flag's figures (ranges_checked, mismatches_found, mismatches_repaired, passed) are in the
+ * report's "cutovers". PET_OK: every flag checked passed; PET_PENDING: a copy still runs, a
+ * pass is unfinished, or a range still differs (error kind "verification_failed").
+ */
+function pet_migrate_verify(array $config): array {}
+
+/**
+ * Switches a cut-over flag: $request is ["flag" => NAME, "action" => "on"|"off"|"finalize",
+ * "percent" => 1..100 (on only), "actor" => who and from where]. PET_OK when switched;
+ * PET_PENDING (error kind "cutover_refused") while the copy runs, before verification passed or
+ * when the sync was missing; PET_CONFIG for an unknown flag, a bad request, a finalized flag, or
+ * finalize while not fully on. The report's "flags" is what a host caches.
+ * Throws TypeError/ValueError for either argument as the other functions do for $config.
+ */
+function pet_migrate_cutover(array $config, array $request): array {}
+
+/**
+ * Staged rollout without a query: the stable bucket (0 to 9999) of $key for $flag; a flag on for
+ * P % is on for $key when the bucket is below P * 100. The same on every call, process and server
+ * (SHA-256 of flag, NUL, key: first 6 bytes, big-endian, modulo 10000). Throws ValueError for
+ * a string with a NUL byte or invalid UTF-8.
+ */
+function pet_migrate_rollout_bucket(string $flag, string $key): int {}
+
 /** Read-only: the newest audit events (config "events_limit", default 50) in "events". */
 function pet_migrate_events(array $config): array {}
 

@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: aae4a2bd5f984e1008c75fc50f3ce8ad2328bc27 */
+ * Stub hash: 82653d7a1b0156afa71267e480004cccade7e7ab */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_pet_migrate_activate, 0, 1, IS_ARRAY, 0)
 	ZEND_ARG_TYPE_INFO(0, config, IS_ARRAY, 0)
@@ -10,6 +10,18 @@ ZEND_END_ARG_INFO()
 #define arginfo_pet_migrate_resume arginfo_pet_migrate_activate
 
 #define arginfo_pet_migrate_pause arginfo_pet_migrate_activate
+
+#define arginfo_pet_migrate_verify arginfo_pet_migrate_activate
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_pet_migrate_cutover, 0, 2, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO(0, config, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO(0, request, IS_ARRAY, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_pet_migrate_rollout_bucket, 0, 2, IS_LONG, 0)
+	ZEND_ARG_TYPE_INFO(0, flag, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, key, IS_STRING, 0)
+ZEND_END_ARG_INFO()
 
 #define arginfo_pet_migrate_events arginfo_pet_migrate_activate
 
@@ -25,6 +37,9 @@ ZEND_FUNCTION(pet_migrate_activate);
 ZEND_FUNCTION(pet_migrate_status);
 ZEND_FUNCTION(pet_migrate_resume);
 ZEND_FUNCTION(pet_migrate_pause);
+ZEND_FUNCTION(pet_migrate_verify);
+ZEND_FUNCTION(pet_migrate_cutover);
+ZEND_FUNCTION(pet_migrate_rollout_bucket);
 ZEND_FUNCTION(pet_migrate_events);
 ZEND_FUNCTION(pet_migrate_lint);
 ZEND_FUNCTION(pet_migrate_files);
@@ -36,6 +51,9 @@ static const zend_function_entry ext_functions[] = {
 	ZEND_FE(pet_migrate_status, arginfo_pet_migrate_status)
 	ZEND_FE(pet_migrate_resume, arginfo_pet_migrate_resume)
 	ZEND_FE(pet_migrate_pause, arginfo_pet_migrate_pause)
+	ZEND_FE(pet_migrate_verify, arginfo_pet_migrate_verify)
+	ZEND_FE(pet_migrate_cutover, arginfo_pet_migrate_cutover)
+	ZEND_FE(pet_migrate_rollout_bucket, arginfo_pet_migrate_rollout_bucket)
 	ZEND_FE(pet_migrate_events, arginfo_pet_migrate_events)
 	ZEND_FE(pet_migrate_lint, arginfo_pet_migrate_lint)
 	ZEND_FE(pet_migrate_files, arginfo_pet_migrate_files)

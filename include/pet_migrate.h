@@ -102,6 +102,9 @@
  *                                 strictest "gates" (which every migration with data
  *                                 steps declares) of the migrations whose work is
  *                                 unfinished; null when none remains
+ *     "cutovers": [ {…} … ],      every cut-over flag (copy_rows steps with "cutover"); see below
+ *     "flags": {"NAME": PERCENT, …}   each flag's share in effect (0 until it is cut over):
+ *                                 what a host caches to read flags without a query
  *     "engine_version": "0.1.0"
  *   }
  *   Each "work" item:
@@ -121,6 +124,18 @@
  *      "chunk_size",               rows in the next chunk, or null
  *      "last_error",               the failure that stopped it, or null
  *      "started_at", "updated_at", "finished_at"}   UTC timestamps, or null
+ *   Each "cutovers" item:
+ *     {"flag", "version", "step",  the flag and the copy_rows step that declares it
+ *      "source_table", "target_table",
+ *      "phase",                    copying | syncing | verified | cut_over | finalized
+ *      "percent",                  the share in effect (0 before the cut-over)
+ *      "gates",                    what its migration gates now: its "gates" while copying,
+ *                                  "nothing" after
+ *      "sync",                     none | forward | both | removed: the engine's triggers
+ *      "sync_since",               when they were last (re)created
+ *      "verification": {"passed", "in_progress", "started_at", "verified_at",
+ *                       "ranges_checked", "mismatches_found", "mismatches_repaired", "problem"},
+ *      "switched_at", "switched_by", "finalized_at"}
  *   Keys the work has no figure for yet are null. "step" is 1-based, as migration authors
  *   count. Error kinds: file_name, unreadable, syntax, duplicate_version, invalid_step,
  *   destructive, checksum_mismatch, missing_file, out_of_order (PET_INVALID); table_mismatch,
@@ -129,7 +144,8 @@
  *   and invalid_expression (the server cannot evaluate the step's expressions), which fail
  *   the migration at activation and undo it (PET_MAINTENANCE), and data_error: one row fails
  *   on its own in the background (PET_MAINTENANCE from pet_migrate_resume; "reason" names the
- *   table and the row's key; the work stops there, the rows before it stay written).
+ *   table and the row's key; the work stops there, the rows before it stay written);
+ *   verification_failed (pet_migrate_verify) and cutover_refused (pet_migrate_cutover).
  *   Keys may be added in later versions; hosts ignore keys they do not know.
  */
 #ifndef PET_MIGRATE_H
@@ -187,6 +203,40 @@ int pet_migrate_resume(const char *config_json, char **report_json);
  * Returns PET_PENDING with the work listed in "work" (each "paused": true), or PET_OK with
  * "There is no background work to pause." when there is none. */
 int pet_migrate_pause(const char *config_json, char **report_json);
+
+/* Verifies every copy with a cut-over flag whose copy is done and that has not been switched
+ * on yet: range by range along the source's key, the count and a SHA-256 of what the target
+ * holds against what the step's mapping computes from the source, both read in one
+ * snapshot; a range that differs is re-copied from the source (holding the source rows'
+ * shared locks) and checked again. Takes the runner's claim (PET_LOCKED at once while a
+ * runner works) and config "budget_ms": a pass cut short goes on from its cursor at the
+ * next call. Returns PET_OK when every flag checked passed; PET_PENDING while a copy still
+ * runs, a pass is unfinished, or a range still differs after its repair (error kind
+ * verification_failed, the flag stays refused). Each flag's figures are in "cutovers". */
+int pet_migrate_verify(const char *config_json, char **report_json);
+
+/* Switches a cut-over flag as an operator asks. request_json:
+ *   {"flag": "orders_v2",          the name a copy_rows step declares ("cutover")
+ *    "action": "on" | "off" | "finalize",
+ *    "percent": 5,                 "on" only: the share of keys that see it on, 1 to 100
+ *                                  (default 100); see pet_migrate_rollout_bucket
+ *    "actor": "…"}                 who asks and from where, for the audit event (at most
+ *                                  200 characters, no control characters)
+ * "on" is refused while the copy runs, before a verification has passed, or when the sync
+ * triggers are missing (then recreated: verify again) — PET_PENDING, error kind
+ * cutover_refused; it creates the reverse sync first, so writes to the new table reach the
+ * old one. "off" sets the share to 0; both syncs stay. "finalize" (only when on for 100 %)
+ * drops the engine's triggers and ends the reversible window; no table or column is ever
+ * dropped. PET_CONFIG for an unknown flag, a bad request, a finalized flag, a finalize while
+ * not fully on, or a reverse sync that could not write the old table. Every switch is one
+ * "cutover" event naming the actor. */
+int pet_migrate_cutover(const char *config_json, const char *request_json, char **report_json);
+
+/* Staged rollout: the bucket (0 to 9999) of a key for a flag, stable across calls, processes
+ * and servers: the first 6 bytes of SHA-256(flag NUL key), big-endian, modulo 10000. A flag
+ * on for P % is on for the keys whose bucket is below P * 100. Pure: no database, no I/O.
+ * Returns -1 for a NULL or non-UTF-8 argument. */
+int pet_migrate_rollout_bucket(const char *flag, const char *key);
 
 /* Read-only: the newest audit events (config "events_limit"), newest first, in "events". */
 int pet_migrate_events(const char *config_json, char **report_json);

@@ -29,6 +29,28 @@ public func pet_migrate_pause(_ config: UnsafePointer<CChar>?, _ report: UnsafeM
     respond(report) { try MigrationEngine(configuration: parse(config)).pause() }
 }
 
+@_cdecl("pet_migrate_verify")
+public func pet_migrate_verify(_ config: UnsafePointer<CChar>?, _ report: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+    respond(report) { try MigrationEngine(configuration: parse(config)).verify() }
+}
+
+@_cdecl("pet_migrate_cutover")
+public func pet_migrate_cutover(_ config: UnsafePointer<CChar>?, _ request: UnsafePointer<CChar>?,
+                                _ report: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+    respond(report) {
+        let configuration = try parse(config)
+        guard let request else { throw ConfigurationError("bad cut-over request: the request is NULL (pass a JSON object)") }
+        guard let text = String(validatingCString: request) else { throw ConfigurationError("bad cut-over request: the request is not valid UTF-8") }
+        return MigrationEngine(configuration: configuration).cutover(try CutoverRequest.parse(json: text, defaultActor: "a caller of the C ABI (pid \(getpid()))"))
+    }
+}
+
+@_cdecl("pet_migrate_rollout_bucket")
+public func pet_migrate_rollout_bucket(_ flag: UnsafePointer<CChar>?, _ key: UnsafePointer<CChar>?) -> Int32 {
+    guard let flag, let key, let flagText = String(validatingCString: flag), let keyText = String(validatingCString: key) else { return -1 }
+    return Int32(RolloutBucket.bucket(flag: flagText, key: keyText))
+}
+
 @_cdecl("pet_migrate_events")
 public func pet_migrate_events(_ config: UnsafePointer<CChar>?, _ report: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
     respond(report) { try MigrationEngine(configuration: parse(config)).events() }

@@ -66,7 +66,8 @@ enum ReportPrinter {
             verification = "\(state): \(record.rangesChecked) ranges, \(record.mismatchesFound) mismatches, \(record.mismatchesRepaired) repaired"
         }
         let switched = record.switchedAt.map { "\($0) by \(record.switchedBy ?? "?")" } ?? ""
-        return [record.flag, status.phase.rawValue, "\(status.effectivePercent) %", "\(record.sourceTable) -> \(record.targetTable)", verification, switched]
+        let phase = status.missingTriggers.isEmpty ? status.phase.rawValue : "\(status.phase.rawValue) (sync triggers missing)"
+        return [record.flag, phase, "\(status.effectivePercent) %", "\(record.sourceTable) -> \(record.targetTable)", verification, switched]
     }
 
     static func table(header: [String], rows: [[String]]) -> String {

@@ -269,6 +269,7 @@ static const struct { const char *name; entry_point fn; } entries[] = {
 	{ "pet_migrate_status", pet_migrate_status },
 	{ "pet_migrate_resume", pet_migrate_resume },
 	{ "pet_migrate_pause", pet_migrate_pause },
+	{ "pet_migrate_verify", pet_migrate_verify },
 	{ "pet_migrate_events", pet_migrate_events },
 	{ "pet_migrate_lint", pet_migrate_lint },
 	{ "pet_migrate_files", pet_migrate_files },
@@ -993,6 +994,75 @@ static void test_mariadb(void)
 
 /* ------------------------------------------------------------------------------------------ */
 
+/* pet_migrate_cutover takes a second JSON argument; bind a request to call it like the others. */
+static const char *cutover_request;
+static int cutover_with_request(const char *config, char **report)
+{
+	return pet_migrate_cutover(config, cutover_request, report);
+}
+
+/* pet_migrate_verify, pet_migrate_cutover and pet_migrate_rollout_bucket at the boundary: the
+ * plugin's migrations declare no cut-over, so verify has nothing to do and every switch names
+ * an unknown flag; bad requests are PET_CONFIG reports, never a crash; the bucket is the
+ * documented hash. (Cut-overs themselves: CutoverTests and bridge/tests/019_cutover.phpt.) */
+static void test_cutover_boundary(void)
+{
+	char *db = fmt("%s/cutover.db", tmp_root);
+	char *config = sqlite_config(db, migrations);
+	jv *flags, *cutovers;
+	call_t c;
+	size_t i;
+	static const char *bad_requests[] = {
+		"", "{", "[]", "null", "{}", "{\"flag\":\"x\"}", "{\"flag\":\"x\",\"action\":\"up\"}",
+		"{\"flag\":\"x\",\"action\":\"on\",\"percent\":101}", "{\"flag\":\"x\",\"action\":\"on\",\"percent\":0}",
+		"{\"flag\":\"x\",\"action\":\"off\",\"percent\":5}", "{\"flag\":\"X Y\",\"action\":\"on\"}",
+		"{\"flag\":\"x\",\"action\":\"on\",\"actor\":\"a\\u0000b\"}", "{\"flag\":\"x\",\"action\":\"on\",\"more\":1}",
+		"{\"flag\":\"no_such_flag\",\"action\":\"on\"}",
+	};
+
+	c = call(pet_migrate_verify, "verify without cut-overs", config);
+	check(c.rc == PET_OK, "verify without cut-overs: expected PET_OK, got %d: %.300s", c.rc, c.text);
+	cutovers = jget(c.report, "cutovers");
+	flags = jget(c.report, "flags");
+	check(cutovers && cutovers->type == J_ARR && list_len(c.report, "cutovers") == 0, "verify: \"cutovers\" is not an empty list: %.300s", c.text);
+	check(flags && flags->type == J_OBJ, "verify: \"flags\" is not an object: %.300s", c.text);
+	call_free(&c);
+
+	for (i = 0; i < sizeof bad_requests / sizeof bad_requests[0]; i++) {
+		char *what = fmt("pet_migrate_cutover(config, %s)", bad_requests[i]);
+		cutover_request = bad_requests[i];
+		expect(cutover_with_request, what, config, PET_CONFIG);
+		free(what);
+	}
+	cutover_request = NULL;
+	expect(cutover_with_request, "pet_migrate_cutover(config, NULL)", config, PET_CONFIG);
+	check(pet_migrate_cutover(NULL, NULL, NULL) == PET_CONFIG, "pet_migrate_cutover(NULL, NULL, NULL) is not PET_CONFIG");
+	check(pet_migrate_cutover(config, "{\"flag\":\"x\",\"action\":\"on\"}", NULL) == PET_CONFIG,
+		"pet_migrate_cutover(config, unknown flag, NULL) is not PET_CONFIG");
+
+	check(pet_migrate_rollout_bucket(NULL, "k") == -1, "pet_migrate_rollout_bucket(NULL, key) is not -1");
+	check(pet_migrate_rollout_bucket("f", NULL) == -1, "pet_migrate_rollout_bucket(flag, NULL) is not -1");
+	check(pet_migrate_rollout_bucket("f", "\xff\xfe") == -1, "pet_migrate_rollout_bucket with invalid UTF-8 is not -1");
+	/* first 12 hex digits of sha256("orders_v2\0user-1") = 9fb6a98f8988, mod 10000 = 616 */
+	check(pet_migrate_rollout_bucket("orders_v2", "user-1") == 616, "pet_migrate_rollout_bucket(orders_v2, user-1) is %d, not 616",
+		pet_migrate_rollout_bucket("orders_v2", "user-1"));
+	{
+		int on = 0, wrong = 0, k;
+		char key[32];
+		for (k = 1; k <= 10000; k++) {
+			int bucket;
+			snprintf(key, sizeof key, "user-%d", k);
+			bucket = pet_migrate_rollout_bucket("orders_v2", key);
+			wrong += !(bucket >= 0 && bucket < 10000 && bucket == pet_migrate_rollout_bucket("orders_v2", key));
+			on += bucket < 500;
+		}
+		check(wrong == 0, "%d of 10000 buckets out of range or unstable", wrong);
+		check(on >= 400 && on <= 600, "at 5 %% the flag is on for %d of 10000 keys", on);
+	}
+	free(config);
+	free(db);
+}
+
 int main(int argc, char **argv)
 {
 	char template[] = "/tmp/pet-cabi-XXXXXX";
@@ -1013,6 +1083,7 @@ int main(int argc, char **argv)
 	test_files();
 	test_sqlite();
 	test_background_work();
+	test_cutover_boundary();
 	test_threads();
 	test_password_never_reported();
 	test_mariadb();

@@ -97,8 +97,8 @@ import Testing
         // What the sync never does: rows changed, removed and invented in the target by hand.
         try site.withConnection { driver in
             try driver.execute("DROP TRIGGER \(driver.quoteIdentifier(try Self.triggers(site).first { $0.hasSuffix("_fi") } ?? ""))")
-            try driver.execute("UPDATE wp_orders_v2 SET cents = -1 WHERE id IN (10, 11, 4_321)")
-            try driver.execute("DELETE FROM wp_orders_v2 WHERE id IN (7_000, 19_999)")
+            try driver.execute("UPDATE wp_orders_v2 SET cents = -1 WHERE id IN (10, 11, 4321)")
+            try driver.execute("DELETE FROM wp_orders_v2 WHERE id IN (7000, 19999)")
             try driver.execute("INSERT INTO wp_orders_v2 (id, cents, state) VALUES (900000, 5, 'GHOST')")
             try driver.execute("INSERT INTO wp_orders (id, total, status) VALUES (20001, '3.00', 'new')") // not synced: its trigger is gone
         }
@@ -260,7 +260,31 @@ import Testing
         #expect(RolloutBucket.bucket(flag: "orders_v2", key: "user-1") == Int(UInt64(SHA256Hex.of(Array("orders_v2".utf8) + [0] + Array("user-1".utf8)).prefix(12), radix: 16)! % 10_000))
     }
 
-    // MARK: 6. Refused at load
+    // MARK: 6. Refused at activation, undone
+
+    @Test(arguments: DialectName.allCases)
+    func aReverseSyncThatCouldNotWriteTheOldTableFailsTheMigrationAndIsUndone(_ dialect: DialectName) throws {
+        let site = try DataMigrationSite(dialect)
+        try site.write(OrdersMigrations.m1)
+        #expect(try site.cli("activate").exitCode == 0)
+        try site.seedOrders(count: 100)
+        let before = try site.database.snapshot(excludingBookkeeping: true)
+        // `total` (NOT NULL, no default) is neither copied plainly nor in "reverse": an insert
+        // into the new table could not be carried to the old one.
+        try site.write(("2026_01_03_0001_orders_v2.json", """
+            {"gates":"nothing","steps":[
+              {"op":"create_table","table":"orders_v2","columns":[{"name":"id","type":"bigint"},{"name":"state","type":"string","length":20}],"primary_key":["id"]},
+              {"op":"copy_rows","from":"orders","to":"orders_v2","columns":{"id":"id","state":"UPPER(status)"},"cutover":"orders_v2","reverse":{"status":"LOWER(state)"}}]}
+            """))
+        let activation = try site.cli("activate")
+        #expect(activation.exitCode == 3, "\(activation.summary)")
+        #expect(activation.report?["error"]?["kind"]?.stringValue == "invalid_source")
+        #expect(activation.message.contains("total"), "the message names the column: \(activation.message)")
+        #expect(try site.database.snapshot(excludingBookkeeping: true) == before, "the failed migration is undone")
+        #expect(try Self.triggers(site).isEmpty)
+    }
+
+    // MARK: 7. Refused at load
 
     @Test func lintRefusesACutoverWithoutAKeyCopiedUnchanged() throws {
         let migrations = try MigrationDirectory()

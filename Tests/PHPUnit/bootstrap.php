@@ -34,3 +34,21 @@ foreach ( array( 'class-pet-engine.php', 'class-pet-state.php', 'class-pet-migra
 	require_once $pet_includes . $pet_file;
 }
 unset( $pet_includes, $pet_file );
+
+// Options in memory, for the tests of the state mirror (Pet_State reads and writes one option).
+$GLOBALS['pet_test_options'] = array();
+function get_option( $name, $default_value = false ) {
+	return array_key_exists( $name, $GLOBALS['pet_test_options'] ) ? $GLOBALS['pet_test_options'][ $name ] : $default_value;
+}
+function add_option( $name, $value = '', $deprecated = '', $autoload = 'yes' ) {
+	$GLOBALS['pet_test_options'][ $name ] = $value;
+	return true;
+}
+function update_option( $name, $value, $autoload = null ) {
+	$GLOBALS['pet_test_options'][ $name ] = $value;
+	return true;
+}
+function get_current_user_id() {
+	return (int) ( $GLOBALS['pet_test_user_id'] ?? 0 );
+}
+require_once __DIR__ . '/../../php/includes/functions.php';

@@ -39,10 +39,13 @@ array(1) {
   string(8) "Required"
 }
 pet_migrate_activate
+pet_migrate_cutover
 pet_migrate_events
 pet_migrate_files
 pet_migrate_lint
 pet_migrate_pause
 pet_migrate_resume
+pet_migrate_rollout_bucket
 pet_migrate_status
+pet_migrate_verify
 pet_migrate_version

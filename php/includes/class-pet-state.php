@@ -43,6 +43,7 @@ class Pet_State {
 			'message'            => '',
 			'error'              => null,
 			'cutovers'           => array(),
+			'flags'              => array(),
 			'context'            => null,
 			'attempt_key'        => null,
 			'attempted_at'       => 0,
@@ -91,7 +92,13 @@ class Pet_State {
 		$state['message']     = (string) $report['message'];
 		$state['error']       = is_array( $report['error'] ) ? $report['error'] : null;
 		$state['blocking']    = ! empty( $report['blocking'] );
-		$state['cutovers']    = isset( $report['cutovers'] ) && is_array( $report['cutovers'] ) ? $report['cutovers'] : $state['cutovers'];
+		// The flags as the engine last read them from the database: only a report that read
+		// it carries them (PET_CONFIG, PET_LOCKED and PET_INVALID answers never do).
+		if ( isset( $report['flags'], $report['cutovers'] ) && is_array( $report['flags'] ) && is_array( $report['cutovers'] )
+			&& ! in_array( (int) $report['result'], array( Pet_Engine::LOCKED, Pet_Engine::CONFIG, Pet_Engine::INVALID ), true ) ) {
+			$state['cutovers'] = $report['cutovers'];
+			$state['flags']    = $report['flags'];
+		}
 		$state['context']     = $context;
 		$state['arriving']    = (bool) $arriving;
 		if ( null !== $attempt_key ) {

@@ -95,7 +95,7 @@ final class BackgroundRunner {
                                          key: KeyColumn(name: keyName, isInteger: item.keyType == .integer), upperKey: upper)
         if let sync = try syncTriggers(for: item, step: step) {
             // A process killed before its first chunk, or a restore, may have left them missing.
-            if var record = try bookkeeping.cutover(version: item.version, step: item.step) { try sync.ensure(&record, bookkeeping: bookkeeping) }
+            if var record = try bookkeeping.cutover(version: item.version, step: item.step) { _ = try sync.ensure(&record, bookkeeping: bookkeeping) }
             statements.syncedTargetKey = sync.targetKey
         }
         var sizer = ChunkSizer(targetSeconds: targetSeconds, size: item.chunkSize, rowsPerSecond: item.rowsPerSecond)
@@ -229,7 +229,7 @@ final class BackgroundRunner {
             guard let sync = try syncTriggers(for: item, step: step) else {
                 return try fail(&item, key: "", reason: "its cut-over \(record.flag) needs the target's key copied unchanged from \(item.sourceTable).\(column.name), the source's primary key", migration: migration)
             }
-            try sync.ensure(&record, bookkeeping: bookkeeping)
+            _ = try sync.ensure(&record, bookkeeping: bookkeeping)
         }
         let q = driver.quoteIdentifier
         let upper = try driver.query("SELECT MAX(\(q(column.name))) FROM \(q(item.sourceTable))").first?.first?.text

@@ -5,6 +5,9 @@ public struct CutoverStatus: Sendable {
     public var phase: CutoverRecord.Phase
     /// The migration's `gates`, which hold while the copy runs; nothing after it.
     public var gates: PendingWorkGate
+    /// The sync triggers the server does not have, though the flag's row says they exist
+    /// (read-only: the next verify or switch recreates them and says what that means).
+    public var missingTriggers: [String] = []
 
     /// The share a host applies: what the operator set, once it is cut over (0 before).
     public var effectivePercent: Int {
@@ -18,6 +21,7 @@ public struct CutoverStatus: Sendable {
             "phase": .string(phase.rawValue), "percent": .integer(effectivePercent),
             "gates": .string(phase == .copying ? gates.rawValue : PendingWorkGate.nothing.rawValue),
             "sync": .string(record.sync.rawValue), "sync_since": .optional(record.syncSince),
+            "sync_missing": .array(missingTriggers.map(JSONValue.string)),
             "verification": [
                 "passed": .bool(record.isVerified), "verified_at": .optional(record.verifiedAt),
                 "started_at": .optional(record.verifyStartedAt),
@@ -39,9 +43,15 @@ extension Bookkeeping {
         let records = try cutovers()
         guard !records.isEmpty else { return [] }
         let unfinished = try unfinishedWork()
-        return records.map { record in
+        return try records.map { record throws(DatabaseError) in
             let item = unfinished.first { $0.version == record.version && $0.step == record.step }
-            return CutoverStatus(record: record, phase: record.phase(copyDone: item == nil), gates: item?.gates ?? .nothing)
+            var status = CutoverStatus(record: record, phase: record.phase(copyDone: item == nil), gates: item?.gates ?? .nothing)
+            let directions: [SyncTriggers.Direction] = record.sync == .forward ? [.forward] : record.sync == .both ? [.forward, .reverse] : []
+            let expected = directions.flatMap { direction in
+                SyncTriggers.Event.allCases.map { SyncTriggers.name(direction, $0, prefix: prefix, flag: record.flag) }
+            }
+            if !expected.isEmpty { status.missingTriggers = try SyncTriggers.missing(expected, driver: driver) }
+            return status
         }
     }
 }

@@ -32,20 +32,24 @@ struct CutoverSwitch {
         guard key.count == 1, let sync = SyncTriggers(record: record, set: set, driver: driver, prefix: bookkeeping.prefix, sourceKey: key[0].name) else {
             return (.config, "Cut-over \(flag): the migration files no longer declare its copy_rows step (\(record.version) step \(record.step)) with a key copied from \(record.sourceTable)'s primary key.")
         }
+        // Every switch first asks the server whether the sync is whole: a gap decides what is
+        // still safe (see each action).
+        let gap = try sync.ensure(&record, bookkeeping: bookkeeping)
         switch request.action {
-        case .on: return try switchOn(&record, sync: sync)
-        case .off: return try switchOff(&record)
-        case .finalize: return try finalize(&record, sync: sync)
+        case .on: return try switchOn(&record, sync: sync, gap: gap)
+        case .off: return try switchOff(&record, gap: gap)
+        case .finalize: return try finalize(&record, sync: sync, gap: gap)
         }
     }
 
-    private func switchOn(_ record: inout CutoverRecord, sync: SyncTriggers) throws -> (ResultCode, String) {
+    private func switchOn(_ record: inout CutoverRecord, sync: SyncTriggers, gap: SyncGap) throws -> (ResultCode, String) {
         let flag = record.flag
         if status.phase == .copying {
             return (.pending, "Cut-over \(flag) is refused: the copy into \(record.targetTable) is still running; `pet-migrate resume` finishes it, then `pet-migrate verify`.")
         }
-        if try sync.ensure(&record, bookkeeping: bookkeeping) {
-            return (.pending, "Cut-over \(flag) is refused: the sync triggers were missing (now recreated), so writes may not have reached \(record.targetTable); run `pet-migrate verify` again.")
+        if gap.any {
+            let next = record.percent > 0 ? "switch it off (`pet-migrate cutover \(flag) off`), verify (`pet-migrate verify \(flag)`), then on again" : "run `pet-migrate verify \(flag)` again"
+            return (.pending, "Cut-over \(flag) is refused: the sync triggers were missing (now recreated), so writes may not have reached \(gap.forward ? record.targetTable : record.sourceTable); \(next).")
         }
         if !record.isVerified {
             let why = record.verifyProblem.map { "verification failed: \($0)" }
@@ -68,9 +72,14 @@ struct CutoverSwitch {
         return (.ok, message)
     }
 
-    private func switchOff(_ record: inout CutoverRecord) throws -> (ResultCode, String) {
+    private func switchOff(_ record: inout CutoverRecord, gap: SyncGap) throws -> (ResultCode, String) {
         let flag = record.flag
         guard record.percent > 0 else { return (.ok, "Cut-over \(flag) is already off.") }
+        if gap.reverse {
+            // Writes made to the new table in the gap are not in the old one: switching back
+            // would hide them from the site. The new table stays authoritative.
+            return (.config, "Cut-over \(flag) is not switched off: the reverse sync was missing (now recreated), so writes made to \(record.targetTable) meanwhile may not be in \(record.sourceTable), and switching back would hide them. It stays on; compare the tables for the rows written since \(record.syncSince ?? "the sync started") before switching back.")
+        }
         record.percent = 0
         record.switchedAt = Clock.now()
         record.switchedBy = request.actor
@@ -79,14 +88,18 @@ struct CutoverSwitch {
         return (.ok, message)
     }
 
-    private func finalize(_ record: inout CutoverRecord, sync: SyncTriggers) throws -> (ResultCode, String) {
+    private func finalize(_ record: inout CutoverRecord, sync: SyncTriggers, gap: SyncGap) throws -> (ResultCode, String) {
         let flag = record.flag
+        if gap.forward {
+            return (.pending, "Cut-over \(flag) is not finalized: the forward sync was missing (now recreated), so writes made to \(record.sourceTable) meanwhile may not be in \(record.targetTable); switch it off, verify, switch it on, then finalize.")
+        }
         guard record.percent == 100 else {
             return (.config, "Cut-over \(flag) cannot be finalized while it is \(record.percent == 0 ? "off" : "on for \(record.percent) % of keys"): switch it fully on (`pet-migrate cutover \(flag) on`) and finalize once the new path has proven itself.")
         }
         try sync.dropAll()
         record.sync = .removed
         record.finalizedAt = Clock.now()
+        record.switchedAt = record.finalizedAt
         record.switchedBy = request.actor
         let message = "Cut-over \(flag) finalized by \(request.actor): the sync triggers are removed; \(record.targetTable) alone receives writes from now on, and \(record.sourceTable) stays as it was (nothing is dropped)."
         try commit(record, message: message)

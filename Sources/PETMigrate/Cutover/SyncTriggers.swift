@@ -55,7 +55,11 @@ struct SyncTriggers {
     static let namePrefix = "pet_sync_"
 
     func name(_ direction: Direction, _ event: Event) -> String {
-        "\(prefix)\(Self.namePrefix)\(SHA256Hex.of(flag).prefix(10))_\(direction.rawValue)\(event.rawValue.prefix(1).lowercased())"
+        Self.name(direction, event, prefix: prefix, flag: flag)
+    }
+
+    static func name(_ direction: Direction, _ event: Event, prefix: String, flag: String) -> String {
+        "\(prefix)\(namePrefix)\(SHA256Hex.of(flag).prefix(10))_\(direction.rawValue)\(event.rawValue.prefix(1).lowercased())"
     }
 
     var sourceTable: String { prefix + copy.source }
@@ -161,10 +165,13 @@ struct SyncTriggers {
     /// The triggers of `direction` the server does not have (its own catalogue, not our
     /// record of it: a restore or a hand-made change may have removed them).
     func missing(_ direction: Direction) throws(DatabaseError) -> [String] {
-        let wanted = names(direction)
+        try Self.missing(names(direction), driver: driver)
+    }
+
+    static func missing(_ wanted: [String], driver: DatabaseDriver) throws(DatabaseError) -> [String] {
         let placeholders = wanted.map { _ in "?" }.joined(separator: ", ")
         let present: [[SQLValue]]
-        switch dialect {
+        switch driver.dialect {
         case .mariadb:
             present = try driver.query("SELECT TRIGGER_NAME FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE() AND TRIGGER_NAME IN (\(placeholders))",
                                        wanted.map(SQLValue.text))
@@ -197,14 +204,14 @@ extension SyncTriggers {
 
     /// Makes sure the forward sync exists (and the reverse one, once the flag has been on).
     /// When a trigger that should exist is missing, writes may have been missed: it is
-    /// recreated and the verification that passed before no longer counts. Returns whether
-    /// anything had to be created.
+    /// recreated and the verification that passed before no longer counts. Returns which
+    /// directions had a gap (nothing for the first creation).
     @discardableResult
-    func ensure(_ record: inout CutoverRecord, bookkeeping: Bookkeeping) throws(DatabaseError) -> Bool {
-        guard record.sync != .removed else { return false }
+    func ensure(_ record: inout CutoverRecord, bookkeeping: Bookkeeping) throws(DatabaseError) -> SyncGap {
+        guard record.sync != .removed else { return SyncGap() }
         let forwardMissing = try missing(.forward)
         let reverseMissing = record.sync == .both ? try missing(.reverse) : []
-        guard !forwardMissing.isEmpty || !reverseMissing.isEmpty else { return false }
+        guard !forwardMissing.isEmpty || !reverseMissing.isEmpty else { return SyncGap() }
         if !forwardMissing.isEmpty { try create(.forward) }
         if !reverseMissing.isEmpty { try create(.reverse) }
         let firstTime = record.sync == .none
@@ -223,8 +230,18 @@ extension SyncTriggers {
             ? "Cut-over \(record.flag): writes to \(sourceTable) now reach \(targetTable) as they are made."
             : "Cut-over \(record.flag): the sync triggers \((forwardMissing + reverseMissing).joined(separator: ", ")) were missing and are recreated; writes made meanwhile may not have reached the other table, so the flag needs a new verification (`pet-migrate verify`) before it can be switched on again."
         try bookkeeping.record(.cutover, version: record.version, message: message)
-        return true
+        return firstTime ? SyncGap() : SyncGap(forward: !forwardMissing.isEmpty, reverse: !reverseMissing.isEmpty)
     }
+}
+
+/// Which directions of a flag's sync were found missing (and recreated): writes made in the
+/// gap may be in one table and not the other.
+struct SyncGap: Equatable {
+    /// Writes to the old table may not have reached the new one.
+    var forward = false
+    /// Writes to the new table may not have reached the old one.
+    var reverse = false
+    var any: Bool { forward || reverse }
 }
 
 extension CopyRowsStep {

@@ -79,7 +79,7 @@ struct Verification {
                 continue
             }
             // The last range: the pass counts only if the sync ran throughout it.
-            if try sync.ensure(&record, bookkeeping: bookkeeping) { return .restarted }
+            if try sync.ensure(&record, bookkeeping: bookkeeping).any { return .restarted }
             let problem = record.verifyProblem ?? (record.mismatchesFound > record.mismatchesRepaired ? "some ranges still differ" : nil)
             if problem == nil { record.verifiedAt = Clock.now() } else { record.verifyProblem = problem }
             try bookkeeping.update(record)

@@ -136,6 +136,8 @@ extension MigrationEngine {
         }
         report.work = work
         report.cutovers = try bookkeeping.cutoverStatuses()
+        if report.result == .ok, let next = Sentences.cutoverNextStep(report.cutovers) { report.message += " " + next }
+        if let warning = Sentences.syncWarning(report.cutovers) { report.message += " " + warning }
         report.applied = applied
         report.gates = unfinished.map(\.gates).max()
         report.state = state

@@ -23,13 +23,12 @@ extension MigrationEngine {
                     result = .pending
                     continue
                 case .cutOver:
-                    lines.append("\(record.flag) is switched on; verification runs before the cut-over, while only the old table is written.")
+                    // While on, the site writes the new table: the old one is no longer the
+                    // side a repair may copy from.
+                    lines.append("\(record.flag) is switched on; verification runs while it is off (the site then writes only the old table).")
                     continue
                 case .syncing, .verified:
-                    if record.sync == .both {
-                        lines.append("\(record.flag) has been switched on before; the site has written the new table since, so it is no longer checked against the old one.")
-                        continue
-                    }
+                    break
                 }
                 guard let verification = try verification(for: record, set: set, driver: driver, bookkeeping: bookkeeping, deadline: deadline) else {
                     return Report(result: .invalid, message: "Cut-over \(record.flag) names step \(record.step) of migration \(record.version), which the migration files no longer declare as its copy_rows step.")

@@ -56,6 +56,7 @@ public struct MigrationEngine: Sendable {
             report.schemaVersion = applied.last?.version
             report.targetVersion = set.latestVersion
             report.cutovers = try bookkeeping.cutoverStatuses()
+            if let warning = Sentences.syncWarning(report.cutovers) { report.message += " " + warning }
             return report
         }
     }
@@ -124,9 +125,15 @@ public struct MigrationEngine: Sendable {
 
     func activate(_ set: MigrationSet, on driver: DatabaseDriver, progress: (Progress) -> Void,
                   heldLock: MigrationLockRequest? = nil) throws -> Report {
-        try withoutActuallyEscaping(progress) { progress in
+        var report = try withoutActuallyEscaping(progress) { progress in
             try Activation(engine: self, set: set, driver: driver, progress: progress, heldLock: heldLock).run()
         }
+        // Hosts cache the flags from every report that read the database, so every such
+        // activation report carries them (a no-op one too).
+        if report.cutovers.isEmpty, report.result != .locked, report.result != .config, report.result != .invalid {
+            report.cutovers = (try? Bookkeeping(driver: driver, prefix: configuration.prefix).cutoverStatuses()) ?? []
+        }
+        return report
     }
 
     /// Writes the failure where every later process can read it (the state row and a

@@ -115,4 +115,28 @@ enum Sentences {
     static func waiting(_ migration: Migration, behind item: DataWorkItem, table: String) -> String {
         "Migration \(migration.identifier) changes \(table), which the background work of \(item.version) still uses; it is applied when that work is done (\(resumeAdvice))."
     }
+
+    /// A flag whose sync triggers have disappeared from the server, if any.
+    static func syncWarning(_ cutovers: [CutoverStatus]) -> String? {
+        guard let broken = cutovers.first(where: { !$0.missingTriggers.isEmpty }) else { return nil }
+        return "Warning: cut-over \(broken.record.flag) has lost its sync triggers (\(broken.missingTriggers.joined(separator: ", "))): writes between \(broken.record.sourceTable) and \(broken.record.targetTable) are not carried over; `pet-migrate verify \(broken.record.flag)` (or the next switch) recreates them and says what that means."
+    }
+
+    /// What an operator does next about the first flag that waits for one.
+    static func cutoverNextStep(_ cutovers: [CutoverStatus]) -> String? {
+        for status in cutovers {
+            let flag = status.record.flag
+            switch status.phase {
+            case .syncing:
+                return "Cut-over \(flag): \(status.record.targetTable) is kept in step with \(status.record.sourceTable); `pet-migrate verify \(flag)` checks it, then `pet-migrate cutover \(flag) on` switches it."
+            case .verified:
+                return "Cut-over \(flag) is verified and off; `pet-migrate cutover \(flag) on [--percent N]` switches it."
+            case .cutOver:
+                return "Cut-over \(flag) is on for \(status.record.percent) % of keys; `cutover \(flag) off` switches back, `cutover \(flag) finalize` (when fully on) ends the reversible window."
+            case .copying, .finalized:
+                continue
+            }
+        }
+        return nil
+    }
 }

@@ -221,6 +221,35 @@ struct StepRunner {
         } catch {
             throw StepFailure(reason: "the server cannot evaluate the step's expressions on \(physicalSource): \(error.message)", kind: .invalidExpression)
         }
+        if case .copyRows(let copy) = step, copy.cutover != nil {
+            try prepareCutover(copy, sourceKey: column.name, source: physicalSource, target: physicalTarget)
+        }
+    }
+
+    /// A cut-over's reverse sync must be able to write the old table when the flag is
+    /// switched on, months later perhaps: checked now, so a mapping that cannot work fails the
+    /// migration (and is undone with it) instead of the switch — or a site's insert.
+    private func prepareCutover(_ copy: CopyRowsStep, sourceKey: String, source: String, target: String) throws {
+        let targetKey = try driver.primaryKey(of: target).map(\.name)
+        guard let keyCopy = copy.targetColumn(copiedFrom: sourceKey), targetKey == [keyCopy] else {
+            throw StepFailure(reason: "the cut-over \(copy.cutover ?? "") keeps \(target) in step with \(source) row by row by \(source)'s primary key \(sourceKey), so \"columns\" must copy \(sourceKey) unchanged into \(target)'s primary key (\(targetKey.joined(separator: ", ")))", kind: .invalidSource)
+        }
+        let mappings = copy.reverseMappings
+        let values = mappings.map { "(\($0.value.text(for: driver.dialect)))" }.joined(separator: ", ")
+        do {
+            _ = try driver.query("SELECT \(values) FROM \(driver.quoteIdentifier(target)) WHERE 1 = 0")
+        } catch {
+            throw StepFailure(reason: "the server cannot evaluate the reverse expressions of cut-over \(copy.cutover ?? "") on \(target): \(error.message)", kind: .invalidExpression)
+        }
+        let sourceColumns = try catalog.columnNames(of: source)
+        if let unknown = mappings.first(where: { !sourceColumns.contains($0.column) }) {
+            throw StepFailure(reason: "the reverse sync of cut-over \(copy.cutover ?? "") would write \(source).\(unknown.column), which that table does not have", kind: .invalidSource)
+        }
+        let written = Set(mappings.map(\.column))
+        let unmapped = try driver.columnsRequiringValue(of: source).filter { !written.contains($0) }
+        if !unmapped.isEmpty {
+            throw StepFailure(reason: "after the cut-over \(copy.cutover ?? ""), a row inserted into \(target) is inserted into \(source) too, but \(unmapped.joined(separator: ", ")) of \(source) \(unmapped.count == 1 ? "is" : "are") NOT NULL without a default and not written by the reverse sync: add \(unmapped.count == 1 ? "it" : "them") to \"reverse\" (an expression over the new table's row)", kind: .invalidSource)
+        }
     }
 
     private func existingTable(_ table: String) throws -> String {

@@ -108,7 +108,8 @@ enum DataStepJudge {
         if copy.reverse.contains(where: { $0.column == sourceKey }) {
             reasons.append("\"reverse\".\(sourceKey) would compute the source's key; the reverse sync takes it from \(copy.target).\(keyColumn) unchanged")
         }
-        reasons += expressionProblems(copy.reverse.map { ("reverse.\($0.column)", $0.value) }, readableColumns: targetColumns.map(\.name))
+        reasons += expressionProblems(copy.reverse.map { ("reverse.\($0.column)", $0.value) }, readableColumns: targetColumns.map(\.name),
+                                      readTable: "the new table \(copy.target)")
         return reasons
     }
 
@@ -118,7 +119,8 @@ enum DataStepJudge {
 
     /// Each expression judged on both dialects; when the set declares the source table, the
     /// columns it reads must be among that table's (SQLite's own parser checks that too).
-    private static func expressionProblems(_ expressions: [(key: String, value: DialectSQL)], readableColumns: [String]?) -> [String] {
+    private static func expressionProblems(_ expressions: [(key: String, value: DialectSQL)], readableColumns: [String]?,
+                                           readTable: String = "the source table") -> [String] {
         var reasons: [String] = []
         for (key, expression) in expressions {
             for dialect in DialectName.allCases {
@@ -130,7 +132,7 @@ enum DataStepJudge {
                 guard let readableColumns else { continue }
                 let known = Set(readableColumns.map { $0.lowercased() })
                 if let unknown = RowExpressionJudge.columnReferences(in: text, dialect: dialect).first(where: { !known.contains($0.lowercased()) }) {
-                    reasons.append("the \(dialect.rawValue) expression of \"\(key)\" (\(text)) reads column \(unknown), which the source table does not have (it has \(readableColumns.joined(separator: ", ")))")
+                    reasons.append("the \(dialect.rawValue) expression of \"\(key)\" (\(text)) reads column \(unknown), which \(readTable) does not have (it has \(readableColumns.joined(separator: ", ")))")
                 } else if dialect == .sqlite, let refusal = RowExpressionJudge.sqliteRefusal(of: text, columns: readableColumns) {
                     reasons.append("the sqlite expression of \"\(key)\" (\(text)) is refused by SQLite: \(refusal)")
                 }
