@@ -182,7 +182,44 @@ import Testing
         #expect(switches >= 4, "every switch names who made it: \(switches) found")
     }
 
-    // MARK: 4. SIGKILL during sync, verification and the switch
+    // MARK: 4. A gap in the sync never lets a switch hide writes
+
+    @Test(arguments: DialectName.allCases)
+    func aGapInTheSyncIsReportedAndNoSwitchHidesTheWritesItMayHaveMissed(_ dialect: DialectName) throws {
+        let site = try Self.site(dialect, rows: 5_000)
+        #expect(try site.cli("resume").exitCode == 0)
+        #expect(try site.cli("verify").exitCode == 0)
+        #expect(try site.cli("cutover", ["orders_v2", "on"]).exitCode == 0)
+        func drop(_ suffix: String) throws {
+            try site.withConnection { driver in
+                try driver.execute("DROP TRIGGER \(driver.quoteIdentifier(try Self.triggers(site).first { $0.hasSuffix(suffix) } ?? ""))")
+            }
+        }
+
+        // The reverse sync is gone while the site writes the new table.
+        try drop("_ri")
+        let status = try site.cli("status")
+        #expect(status.message.contains("lost its sync triggers"), "\(status.message)")
+        #expect(Self.flag(status)?["sync_missing"].map { "\($0)" }?.contains("_ri") == true)
+        let off = try site.cli("cutover", ["orders_v2", "off"])
+        #expect(off.exitCode == 5 && off.message.contains("stays on"), "switching back would hide writes: \(off.summary)")
+        #expect(try site.cli("status").report?["flags"]?["orders_v2"]?.integerValue == 100)
+        #expect(try Self.triggers(site).count == 6, "the check recreated the trigger")
+
+        // The forward sync is gone: finalize would keep a new table that may lack writes.
+        try drop("_fu")
+        let finalize = try site.cli("cutover", ["orders_v2", "finalize"])
+        #expect(finalize.exitCode == 1 && finalize.message.contains("forward sync was missing"), "\(finalize.summary)")
+        #expect(try site.cli("cutover", ["orders_v2", "off"]).exitCode == 0, "the old table is complete: back to it")
+        let unverified = try site.cli("cutover", ["orders_v2", "on"])
+        #expect(unverified.exitCode == 1, "the gap voided the verification: \(unverified.summary)")
+        #expect(try site.cli("verify").exitCode == 0)
+        #expect(try site.cli("cutover", ["orders_v2", "on"]).exitCode == 0)
+        #expect(try site.cli("cutover", ["orders_v2", "finalize"]).exitCode == 0)
+        #expect(try site.copyMismatches(into: "orders_v2") == 0)
+    }
+
+    // MARK: 5. SIGKILL during sync, verification and the switch
 
     @Test(arguments: DialectName.allCases)
     func sigkillsDuringSyncVerificationAndTheSwitchLoseNoWrite(_ dialect: DialectName) throws {
@@ -240,7 +277,7 @@ import Testing
         #expect(kills.values.reduce(0, +) >= 8, "too few kills landed to show anything: \(kills)")
     }
 
-    // MARK: 5. Staged rollout
+    // MARK: 6. Staged rollout
 
     @Test func aFlagAtFivePercentIsOnForFivePercentOfKeysStably() {
         let keys = (1...10_000).map { "user-\($0)" }
@@ -260,7 +297,7 @@ import Testing
         #expect(RolloutBucket.bucket(flag: "orders_v2", key: "user-1") == Int(UInt64(SHA256Hex.of(Array("orders_v2".utf8) + [0] + Array("user-1".utf8)).prefix(12), radix: 16)! % 10_000))
     }
 
-    // MARK: 6. Refused at activation, undone
+    // MARK: 7. Refused at activation, undone
 
     @Test(arguments: DialectName.allCases)
     func aReverseSyncThatCouldNotWriteTheOldTableFailsTheMigrationAndIsUndone(_ dialect: DialectName) throws {
@@ -284,7 +321,7 @@ import Testing
         #expect(try Self.triggers(site).isEmpty)
     }
 
-    // MARK: 7. Refused at load
+    // MARK: 8. Refused at load
 
     @Test func lintRefusesACutoverWithoutAKeyCopiedUnchanged() throws {
         let migrations = try MigrationDirectory()
