@@ -9,11 +9,15 @@
 /// - `finalize` (only when fully on): drops the engine's triggers and ends the window; both
 ///   tables stay, the old one as it was at that moment.
 ///
+/// Every switch first asks the server whether the sync is whole (`SyncTriggers.ensure`): a
+/// gap in the reverse sync while on means the old table may lack writes, so `off` is refused
+/// (the new table stays authoritative); a gap in the forward sync means the new one may, so
+/// `on` and `finalize` are refused until the flag is off and verified again.
+///
 /// Every switch is one event naming who asked; the DDL comes first and is idempotent, the
 /// flag's row and the event commit together, so a process killed at any point leaves the
 /// flag as it was (with, at most, a trigger that the next switch would create anyway).
 struct CutoverSwitch {
-    let engine: MigrationEngine
     let set: MigrationSet
     let driver: DatabaseDriver
     let bookkeeping: Bookkeeping

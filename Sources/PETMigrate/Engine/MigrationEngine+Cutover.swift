@@ -2,8 +2,8 @@
 /// sync triggers keep in step, `cutover` switches a flag on, off or ends its reversible
 /// window. Both take the runner's claim, so they never interleave with chunks or each other.
 extension MigrationEngine {
-    /// Verifies every flag whose copy is done and that has not been switched on yet (or only
-    /// `flag`), within the time budget; a pass cut short goes on at the next call.
+    /// Verifies every flag whose copy is done and that is off (or only `flag`), within the
+    /// time budget; a pass cut short goes on at the next call.
     public func verify(flag: String? = nil) -> Report {
         let deadline = configuration.budgetMilliseconds.map { Clock.monotonicSeconds() + Double($0) / 1000 }
         return withCutoverClaim { set, driver, bookkeeping in
@@ -63,7 +63,7 @@ extension MigrationEngine {
         return withCutoverClaim { set, driver, bookkeeping in
             let statuses = try bookkeeping.cutoverStatuses()
             guard let status = statuses.first(where: { $0.record.flag == request.flag }) else { return unknownFlag(request.flag, statuses: statuses) }
-            let switcher = CutoverSwitch(engine: self, set: set, driver: driver, bookkeeping: bookkeeping, status: status, request: request)
+            let switcher = CutoverSwitch(set: set, driver: driver, bookkeeping: bookkeeping, status: status, request: request)
             let (result, message) = try switcher.run()
             var report = try cutoverReport(result: result, message: message, set: set, bookkeeping: bookkeeping)
             if result != .ok {
