@@ -63,6 +63,11 @@
  *     "max_replica_lag_ms": 1000,            the replica lag (measured by a heartbeat the
  *                                            engine writes) above which chunks wait
  *                                            (100 to 3600000, default 1000)
+ *     "report_applied": true,                whether reports list every applied migration in
+ *                                            "applied" (default true); false leaves it null
+ *                                            ("applied_count" is always there): a host that
+ *                                            only needs the schema version spares encoding and
+ *                                            decoding hundreds of rows
  *     "resume_paused": false,                pet_migrate_resume: also continue work an
  *                                            operator paused with pet_migrate_pause (default
  *                                            false: a scheduled runner leaves paused work
@@ -85,7 +90,9 @@
  *     "mode": "ready",             ready | migrating | background | maintenance
  *     "schema_version": "…",       newest applied version, or null
  *     "target_version": "…",       newest version in the migration set, or null
- *     "applied": [ {"version","name","applied_at","checksum"} … ],
+ *     "applied": [ {"version","name","applied_at","checksum"} … ]   (null with
+ *                                  config "report_applied": false),
+ *     "applied_count": N,          how many migrations are applied,
  *     "pending": [ {"version","name"} … ],
  *     "newly_applied": [ "version" … ],          activate only
  *     "error": { "kind", "file", "version", "step", "reason" } | null,

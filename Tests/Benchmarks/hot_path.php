@@ -6,7 +6,8 @@
  *
  * Floor, measured in the same process and interleaved with PET: the least any engine must do
  * on that path — open a connection and read the registry — with PHP's own mysqli / SQLite3.
- * PET: one pet_migrate_activate per call, nothing pending.
+ * PET: one pet_migrate_activate per call, nothing pending, with "report_applied": false as the
+ * plugin's activation and upgrade checks call it (they read the schema version, not the list).
  *
  *   php -d extension=bridge/modules/pet_migrate.so Tests/Benchmarks/hot_path.php '{"config":{…},
  *       "iterations":200,"blocks":10,"warmup":20}'
@@ -39,13 +40,14 @@ if ($database['driver'] === 'sqlite') {
         return $rows;
     };
 }
-$pet = function () use ($config): int {
-    $report = pet_migrate_activate($config);
+$petConfig = $config + ['report_applied' => false];
+$pet = function () use ($petConfig): int {
+    $report = pet_migrate_activate($petConfig);
     if ($report['result'] !== PET_OK || !empty($report['newly_applied'])) {
         fwrite(STDERR, 'hot_path: pet_migrate_activate did not report a no-op: ' . json_encode($report) . "\n");
         exit(1);
     }
-    return count($report['applied'] ?? []);
+    return $report['applied_count'];
 };
 
 // Warm up both paths (opcache-free CLI, but the extension, the client libraries and the

@@ -1063,6 +1063,46 @@ static void test_cutover_boundary(void)
 	free(db);
 }
 
+/* config "report_applied": false leaves the applied list out (null) and keeps its count;
+ * the default lists it; a wrong type is PET_CONFIG. */
+static void test_report_applied(void)
+{
+	char *db = fmt("%s/applied.db", tmp_root);
+	char *config = sqlite_config(db, migrations);
+	char *quiet = fmt("{\"database\":{\"driver\":\"sqlite\",\"path\":\"%s\"},\"prefix\":\"wp_\",\"migrations_dir\":\"%s\",\"report_applied\":false}", db, migrations);
+	char *bad = fmt("{\"database\":{\"driver\":\"sqlite\",\"path\":\"%s\"},\"migrations_dir\":\"%s\",\"report_applied\":\"no\"}", db, migrations);
+	jv *applied, *count;
+	size_t listed;
+	call_t c;
+
+	c = call(pet_migrate_activate, "activate, applied listed", config);
+	listed = list_len(c.report, "applied");
+	count = jget(c.report, "applied_count");
+	check(c.rc == PET_OK && listed > 0, "activate: expected PET_OK with applied migrations: %.300s", c.text);
+	check(count && count->type == J_NUM && (size_t) count->num == listed, "activate: applied_count does not match the list: %.300s", c.text);
+	call_free(&c);
+
+	c = call(pet_migrate_activate, "activate again, report_applied false", quiet);
+	applied = jget(c.report, "applied");
+	count = jget(c.report, "applied_count");
+	check(c.rc == PET_OK, "report_applied false: expected PET_OK, got %d: %.300s", c.rc, c.text);
+	check(applied && applied->type == J_NULL, "report_applied false: \"applied\" is not null: %.300s", c.text);
+	check(count && count->type == J_NUM && (size_t) count->num == listed, "report_applied false: applied_count is not %zu: %.300s", listed, c.text);
+	check(jstr(c.report, "schema_version") != NULL, "report_applied false: no schema_version: %.300s", c.text);
+	call_free(&c);
+
+	c = call(pet_migrate_status, "status, report_applied false", quiet);
+	applied = jget(c.report, "applied");
+	check(c.rc == PET_OK && applied && applied->type == J_NULL, "status with report_applied false: %.300s", c.text);
+	call_free(&c);
+
+	expect(pet_migrate_status, "report_applied as a string", bad, PET_CONFIG);
+	free(config);
+	free(quiet);
+	free(bad);
+	free(db);
+}
+
 int main(int argc, char **argv)
 {
 	char template[] = "/tmp/pet-cabi-XXXXXX";
@@ -1084,6 +1124,7 @@ int main(int argc, char **argv)
 	test_sqlite();
 	test_background_work();
 	test_cutover_boundary();
+	test_report_applied();
 	test_threads();
 	test_password_never_reported();
 	test_mariadb();

@@ -45,4 +45,30 @@ import Testing
         #expect(engine.lint().result == .invalid)
         #expect(engine.lint().result == .invalid)
     }
+
+    /// The whole judged set is reused only for the same listing and the same prefix.
+    @Test func aJudgedSetIsReusedOnlyForTheSameListingAndPrefix() throws {
+        let directory = try MigrationDirectory()
+        try directory.write("2026_02_10_0001_create_projects.json", Fixtures.createProjects)
+        func lint(prefix: String = "wp_") -> Report {
+            MigrationEngine(configuration: EngineConfiguration(database: nil, prefix: prefix, migrationsDirectory: directory.path)).lint()
+        }
+        #expect(lint().result == .ok)
+        #expect(lint().result == .ok)
+        // A file added to the folder is part of the next load.
+        try directory.write("2026_02_11_0001_broken.json", "{")
+        #expect(lint().result == .invalid)
+        // A prefix that makes a table name too long is judged for itself, not served the set
+        // judged valid for another prefix.
+        try FileManager.default.removeItem(atPath: directory.path + "/2026_02_11_0001_broken.json")
+        let longTable = String(repeating: "t", count: 60)
+        try directory.write("2026_02_12_0001_long.json", """
+            {"steps":[{"op":"create_table","table":"\(longTable)","columns":[{"name":"id","type":"bigint"}],"primary_key":["id"]}]}
+            """)
+        #expect(lint(prefix: "wp_").result == .ok)
+        #expect(lint(prefix: "wp_").result == .ok)
+        let long = lint(prefix: "wp_site_1234_")
+        #expect(long.result == .invalid, "\(long.message)")
+        #expect(lint(prefix: "wp_").result == .ok)
+    }
 }

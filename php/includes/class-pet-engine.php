@@ -36,6 +36,7 @@ class Pet_Engine {
 		'schema_version' => null,
 		'target_version' => null,
 		'applied'        => array(),
+		'applied_count'  => 0,
 		'pending'        => array(),
 		'newly_applied'  => array(),
 		'error'          => null,

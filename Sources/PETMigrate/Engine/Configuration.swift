@@ -29,6 +29,8 @@ public struct EngineConfiguration: Sendable {
     /// Whether `resume` also continues work an operator paused (the CLI's `resume` does; a
     /// scheduled runner does not, so a pause holds until a person lifts it).
     public var resumePaused: Bool = false
+    /// Whether reports list every applied migration (`applied`); `applied_count` is always there.
+    public var reportApplied: Bool = true
     /// Honoured only when the process environment enables test faults; see `FaultInjector`.
     public var testFaults: [FaultInjector.Fault]
 
@@ -151,6 +153,7 @@ extension EngineConfiguration {
             let fields = try FieldReader(root, what: "the configuration", allowedKeys: [
                 "database", "prefix", "migrations_dir", "lock_timeout_seconds", "ddl_lock_wait_seconds", "lock_lease_seconds", "events_limit", "test_faults",
                 "budget_ms", "chunk_target_ms", "max_threads_running", "replicas", "max_replica_lag_ms", "resume_paused",
+                "report_applied",
             ])
             guard let directory = try fields.string("migrations_dir"), !directory.isEmpty else {
                 throw DecodingFailure("\"migrations_dir\" is missing: the directory of the migration files")
@@ -166,6 +169,7 @@ extension EngineConfiguration {
             if let bound = try fields.int("max_threads_running") { configuration.maxThreadsRunning = bound }
             if let lag = try fields.int("max_replica_lag_ms") { configuration.maxReplicaLagMilliseconds = lag }
             if let resume = try fields.bool("resume_paused") { configuration.resumePaused = resume }
+            if let listed = try fields.bool("report_applied") { configuration.reportApplied = listed }
             for replica in try fields.array("replicas") ?? [] {
                 guard case .mariadb(let endpoint) = try parseDatabase(replica, defaultDriver: "mariadb") else {
                     throw DecodingFailure("every server in \"replicas\" must be a mariadb server")

@@ -193,10 +193,25 @@ public struct MigrationEngine: Sendable {
 
     /// The migration set, valid file by file (checked with this site's prefix) and with every
     /// raw SQL statement judged for this prefix on both dialects, or every reason why not.
+    /// The migration set, loaded and judged — or, when the directory lists exactly as it did
+    /// for a set this process judged valid before (same names, same fingerprints), that set
+    /// (`JudgedSetCache` argues why that is safe).
     func loadJudgedSet() -> Result<MigrationSet, InvalidMigrationSet> {
-        MigrationSet.load(from: DirectoryMigrationSource(directory: configuration.migrationsDirectory), prefix: configuration.prefix).flatMap { set in
+        let directory = DirectoryMigrationSource(directory: configuration.migrationsDirectory)
+        let entries: [MigrationSourceEntry]
+        do {
+            entries = try directory.entries()
+        } catch {
+            return .failure(InvalidMigrationSet(problems: [MigrationProblem(.unreadable, file: nil, reason: error.reason)]))
+        }
+        let key = JudgedSetCache.key(directory: directory.location, prefix: configuration.prefix, entries: entries)
+        if let key, let set = JudgedSetCache.shared.set(for: key) { return .success(set) }
+        let source = ListedMigrationSource(location: directory.location, listed: entries)
+        return MigrationSet.load(from: source, prefix: configuration.prefix).flatMap { set in
             let problems = MigrationSetJudge.problems(in: set, prefix: configuration.prefix)
-            return problems.isEmpty ? .success(set) : .failure(InvalidMigrationSet(problems: problems))
+            guard problems.isEmpty else { return .failure(InvalidMigrationSet(problems: problems)) }
+            if let key { JudgedSetCache.shared.store(set, for: key) }
+            return .success(set)
         }
     }
 
@@ -264,7 +279,9 @@ public struct MigrationEngine: Sendable {
         // rollback of its transaction right away).
         let consequence = forWriting ? "any migration it interrupted is undone by the next activation" : "nothing was changed"
         do {
-            return try body(driver)
+            var report = try body(driver)
+            report.listsApplied = configuration.reportApplied
+            return report
         } catch let error as DatabaseError where error.kind == .busy {
             // Another writer (SQLite's file lock beyond the bounded wait, a deadlock, a Galera
             // certification conflict): the same answer as a held migration lock.

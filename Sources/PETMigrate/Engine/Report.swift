@@ -36,6 +36,11 @@ public struct Report: Sendable {
     public var schemaVersion: String?
     public var targetVersion: String?
     public var applied: [AppliedMigration] = []
+    /// Whether the JSON carries `applied` in full (config `report_applied`); `applied_count`
+    /// is always there. A host that only needs the schema version (the plugin's activation
+    /// and upgrade checks) leaves the list out: with hundreds of migrations, encoding and
+    /// decoding it costs more than the database round trip.
+    public var listsApplied = true
     public var pending: [(version: String, name: String)] = []
     public var newlyApplied: [String] = []
     /// The first problem: what failed, where and why.
@@ -67,7 +72,8 @@ public struct Report: Sendable {
             "mode": .optional(mode?.rawValue),
             "schema_version": .optional(schemaVersion),
             "target_version": .optional(targetVersion),
-            "applied": .array(applied.map { ["version": .string($0.version), "name": .string($0.name), "applied_at": .string($0.appliedAt), "checksum": .string($0.checksum)] }),
+            "applied": listsApplied ? .array(applied.map { ["version": .string($0.version), "name": .string($0.name), "applied_at": .string($0.appliedAt), "checksum": .string($0.checksum)] }) : .null,
+            "applied_count": .integer(applied.count),
             "pending": .array(pending.map { ["version": .string($0.version), "name": .string($0.name)] }),
             "newly_applied": .array(newlyApplied.map(JSONValue.string)),
             "error": error.map(Self.json) ?? .null,

@@ -148,14 +148,16 @@ public struct JSONParser {
 
     private mutating func parseString() throws(SyntaxError) -> String {
         index += 1
-        var scalars = String.UnicodeScalarView()
+        // Runs without escapes are appended as validated UTF-8, whole (most strings are one
+        // run); appending them scalar by scalar cost more than the rest of the parse.
+        var result = ""
         var runStart = index
         func flushRun(_ parser: JSONParser, upTo end: Int) throws(SyntaxError) {
             guard runStart < end else { return }
             guard let run = String(validating: parser.bytes[runStart..<end], as: UTF8.self) else {
                 throw parser.error("invalid UTF-8 in a string", at: runStart)
             }
-            scalars.append(contentsOf: run.unicodeScalars)
+            if result.isEmpty { result = run } else { result += run }
         }
         while index < bytes.count {
             let byte = bytes[index]
@@ -163,11 +165,11 @@ public struct JSONParser {
             case UInt8(ascii: "\""):
                 try flushRun(self, upTo: index)
                 index += 1
-                return String(scalars)
+                return result
             case UInt8(ascii: "\\"):
                 try flushRun(self, upTo: index)
                 index += 1
-                scalars.append(try parseEscape())
+                result.unicodeScalars.append(try parseEscape())
                 runStart = index
             case 0x00..<0x20:
                 throw error("control character in a string (escape it)")

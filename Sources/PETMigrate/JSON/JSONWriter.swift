@@ -6,10 +6,15 @@
 /// applied migrations are serialized on every activation.
 public enum JSONWriter {
     public static func serialize(_ value: JSONValue) -> String {
+        String(decoding: bytes(value), as: UTF8.self)
+    }
+
+    /// The UTF-8 bytes of `serialize`, for hashing without turning them into a String first.
+    public static func bytes(_ value: JSONValue) -> [UInt8] {
         var output: [UInt8] = []
-        output.reserveCapacity(256)
+        output.reserveCapacity(512)
         write(value, to: &output)
-        return String(decoding: output, as: UTF8.self)
+        return output
     }
 
     private static func write(_ value: JSONValue, to output: inout [UInt8]) {

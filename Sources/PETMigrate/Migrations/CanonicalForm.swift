@@ -17,7 +17,7 @@ import Crypto
 /// accepts either (`MigrationSet.plan`).
 enum CanonicalForm {
     static func checksum(description: String, steps: [MigrationStep], gates: PendingWorkGate? = nil) -> String {
-        SHA256Hex.of(JSONWriter.serialize(json(description: description, steps: steps, gates: gates)))
+        SHA256Hex.of(JSONWriter.bytes(json(description: description, steps: steps, gates: gates)))
     }
 
     /// `gates` is written only when the migration has it, so files without data steps keep

@@ -14,8 +14,12 @@ public struct Migration: Equatable, Sendable {
     /// SHA-256 (hex) of the canonical form; see `CanonicalForm`. What the registry stores.
     public var checksum: String
     /// The checksum releases before 0.2 computed for the same file (`LegacyCanonicalForm`),
-    /// which registry rows written by them hold. Equal to `checksum` for most files.
-    public var legacyChecksum: String
+    /// which registry rows written by them hold. Equal to `checksum` for most files; computed
+    /// only when a registry row does not hold the current one (a second canonical form and
+    /// SHA-256 per file would double the cost of loading a set).
+    public var legacyChecksum: String {
+        LegacyCanonicalForm.checksum(description: description, steps: steps)
+    }
 
     /// Whether a registry row's checksum is this file's: the current one, or the one an
     /// earlier release registered. Either proves the file is the one that was applied.

@@ -52,8 +52,7 @@ struct MigrationDecoder {
         }
         guard problems.isEmpty else { return .failure(InvalidMigrationSet(problems: problems)) }
         let migration = Migration(version: version, name: name, description: description, steps: steps, gates: gates, file: file,
-                                  checksum: CanonicalForm.checksum(description: description, steps: steps, gates: gates),
-                                  legacyChecksum: LegacyCanonicalForm.checksum(description: description, steps: steps))
+                                  checksum: CanonicalForm.checksum(description: description, steps: steps, gates: gates))
         return .success(migration)
     }
 

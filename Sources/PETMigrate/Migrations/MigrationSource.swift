@@ -161,19 +161,31 @@ public struct DirectoryMigrationSource: MigrationSource {
         guard (info.st_mode & S_IFMT) == S_IFREG else {
             return .failure(MigrationSourceError("it is \(kindName(info.st_mode)), not a regular file; a migration must be a regular file"))
         }
-        var bytes: [UInt8] = []
-        let chunk = 65536
-        var buffer = [UInt8](repeating: 0, count: chunk)
-        while bytes.count <= limit {
-            let wanted = min(chunk, limit + 1 - bytes.count)
-            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, wanted) }
-            if count < 0 {
+        // Read straight into storage sized by what fstat says, plus one byte to see the end
+        // (or that the file grew): never a zero-filled buffer, which cost more than parsing a
+        // small file.
+        var capacity = min(limit + 1, max(0, Int(info.st_size)) + 1)
+        var storage = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 1)
+        defer { storage.deallocate() }
+        var count = 0
+        while count <= limit {
+            if count == capacity {
+                let grown = min(limit + 1, capacity * 2 + 4096)
+                let larger = UnsafeMutableRawPointer.allocate(byteCount: grown, alignment: 1)
+                larger.copyMemory(from: storage, byteCount: count)
+                storage.deallocate()
+                storage = larger
+                capacity = grown
+            }
+            let received = read(descriptor, storage + count, capacity - count)
+            if received < 0 {
                 if errno == EINTR { continue }
                 return .failure(MigrationSourceError("the file could not be read completely"))
             }
-            if count == 0 { break }
-            bytes.append(contentsOf: buffer[0..<count])
+            if received == 0 { break }
+            count += received
         }
+        let bytes = Array(UnsafeRawBufferPointer(start: storage, count: count))
         guard bytes.count <= limit else {
             return .failure(MigrationSourceError("the file is larger than \(sizeText(limit)); a migration file is never that big"))
         }

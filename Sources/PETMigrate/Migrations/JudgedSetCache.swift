@@ -1,0 +1,64 @@
+import Synchronization
+
+/// Judged migration sets already loaded in this process, by directory, prefix and listing.
+///
+/// A PHP worker answers many activation and status calls for the same site; with hundreds of
+/// migrations, even with every file's parse cached (`ParsedMigrationCache`), matching 500
+/// names against the cache, sorting them, checking prefixed names and judging the set again
+/// cost more than the database round trip. The listing — every file's name and fingerprint
+/// (device, inode, size, modification and status-change times in nanoseconds) — changes when
+/// any file is added, removed, renamed, replaced or written, and the status-change time
+/// cannot be set back by anyone but the kernel; a set judged valid for an identical listing
+/// and prefix is the same set, judged the same way. The cache lives in the process's memory
+/// only: nothing another process (or a file on disk) says is trusted. Only valid sets are
+/// kept; an invalid set is loaded and judged again until it is fixed.
+final class JudgedSetCache: Sendable {
+    static let shared = JudgedSetCache()
+
+    /// More sites than one worker serves; a long-lived process cannot grow without bound.
+    private static let capacity = 64
+
+    struct Key: Hashable {
+        var directory: String
+        var prefix: String
+        var listing: [Listed]
+    }
+
+    struct Listed: Hashable {
+        var fileName: String
+        var fingerprint: [Int]
+    }
+
+    private let sets = Mutex<[Key: MigrationSet]>([:])
+
+    /// The key of a listing, or nil when an entry has no fingerprint (it must be read).
+    static func key(directory: String, prefix: String, entries: [MigrationSourceEntry]) -> Key? {
+        var listing: [Listed] = []
+        listing.reserveCapacity(entries.count)
+        for entry in entries {
+            guard let fingerprint = entry.fingerprint else { return nil }
+            listing.append(Listed(fileName: entry.fileName, fingerprint: fingerprint))
+        }
+        listing.sort { $0.fileName < $1.fileName }
+        return Key(directory: directory, prefix: prefix, listing: listing)
+    }
+
+    func set(for key: Key) -> MigrationSet? {
+        sets.withLock { $0[key] }
+    }
+
+    func store(_ set: MigrationSet, for key: Key) {
+        sets.withLock { sets in
+            if sets.count >= Self.capacity { sets.removeAll(keepingCapacity: true) }
+            sets[key] = set
+        }
+    }
+}
+
+/// Entries already listed, served again (so a directory is listed once per load).
+struct ListedMigrationSource: MigrationSource {
+    let location: String
+    let listed: [MigrationSourceEntry]
+
+    func entries() throws(MigrationSourceError) -> [MigrationSourceEntry] { listed }
+}
