@@ -388,7 +388,9 @@ struct FieldReader {
     private let members: [String: JSONValue]
     private let what: String
 
-    init(_ value: JSONValue, what: String, allowedKeys: Set<String>) throws(DecodingFailure) {
+    /// `allowedKeys` is a list, not a set: a handful of names compared in place costs less
+    /// than hashing them into a new set for every object of every file.
+    init(_ value: JSONValue, what: String, allowedKeys: [String]) throws(DecodingFailure) {
         guard case .object(let members) = value else {
             throw DecodingFailure("\(what) must be an object, found \(value.typeName)")
         }
