@@ -71,7 +71,7 @@ function pet_migrate_resume(array $config): array {}
 function pet_migrate_pause(array $config): array {}
 
 /**
- * Verifies every copy with a cut-over flag whose copy is done and that has not been switched on:
+ * Verifies every copy with a cut-over flag whose copy is done and whose flag is off (one that is on is skipped):
  * range by range, what the new table holds against what the mapping computes from the old one,
  * repairing ranges that differ; within $config["budget_ms"], going on at the next call. Each
  * flag's figures (ranges_checked, mismatches_found, mismatches_repaired, passed) are in the

@@ -211,8 +211,8 @@ int pet_migrate_resume(const char *config_json, char **report_json);
  * "There is no background work to pause." when there is none. */
 int pet_migrate_pause(const char *config_json, char **report_json);
 
-/* Verifies every copy with a cut-over flag whose copy is done and that has not been switched
- * on yet: range by range along the source's key, the count and a SHA-256 of what the target
+/* Verifies every copy with a cut-over flag whose copy is done and whose flag is off (while it
+ * is on the site writes the new table, and such a flag is skipped): range by range along the source's key, the count and a SHA-256 of what the target
  * holds against what the step's mapping computes from the source, both read in one
  * snapshot; a range that differs is re-copied from the source (holding the source rows'
  * shared locks) and checked again. Takes the runner's claim (PET_LOCKED at once while a

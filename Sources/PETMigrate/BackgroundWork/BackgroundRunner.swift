@@ -84,9 +84,8 @@ final class BackgroundRunner {
     }
 
     private func run(_ item: inout DataWorkItem, step: MigrationStep, of migration: Migration) throws -> Outcome {
-        if item.keyColumn == nil || item.status == .queued {
-            if let failure = try start(&item, step: step, of: migration) { return failure }
-        }
+        let starting = item.keyColumn == nil || item.status == .queued
+        if starting, let failure = try start(&item, step: step, of: migration) { return failure }
         guard let keyName = item.keyColumn, let upper = item.upperKey else {
             try finish(&item, migration: migration)
             return .finished
@@ -94,8 +93,11 @@ final class BackgroundRunner {
         var statements = ChunkStatements(driver: driver, step: step, prefix: bookkeeping.prefix,
                                          key: KeyColumn(name: keyName, isInteger: item.keyType == .integer), upperKey: upper)
         if let sync = try syncTriggers(for: item, step: step) {
-            // A process killed before its first chunk, or a restore, may have left them missing.
-            if var record = try bookkeeping.cutover(version: item.version, step: item.step) { _ = try sync.ensure(&record, bookkeeping: bookkeeping) }
+            // `start` has just made sure of them; a later call checks again, since a restore or
+            // a hand-made DROP TRIGGER may have removed them meanwhile.
+            if !starting, var record = try bookkeeping.cutover(version: item.version, step: item.step) {
+                _ = try sync.ensure(&record, bookkeeping: bookkeeping)
+            }
             statements.syncedTargetKey = sync.targetKey
         }
         var sizer = ChunkSizer(targetSeconds: targetSeconds, size: item.chunkSize, rowsPerSecond: item.rowsPerSecond)

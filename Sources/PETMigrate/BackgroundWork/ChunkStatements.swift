@@ -50,7 +50,7 @@ struct ChunkStatements {
         case .copyRows(let copy):
             return ChunkStatementCheck(table: prefix + copy.target, updatedColumns: nil,
                                        upsertedColumns: syncedTargetKey == nil ? [] : Set(copy.columns.map(\.column)),
-                                       syncTriggerPrefix: syncedTargetKey == nil ? nil : prefix + SyncTriggers.namePrefix)
+                                       syncTriggers: syncedTargetKey == nil ? [] : copy.cutover.map { SyncTriggers.allNames(prefix: prefix, flag: $0) } ?? [])
         default: return ChunkStatementCheck(table: "", updatedColumns: [])
         }
     }
@@ -90,15 +90,7 @@ struct ChunkStatements {
             let values = copy.columns.map { "(\($0.value.text(for: dialect)))" }.joined(separator: ", ")
             let insert = "INSERT INTO \(q(prefix + copy.target)) (\(columns)) SELECT \(values) FROM \(q(prefix + copy.source)) WHERE \(range(after: lower, through: upper))\(condition(copy.condition)) ORDER BY \(q(key.name))"
             guard let targetKey = syncedTargetKey else { return insert }
-            let updated = copy.columns.map(\.column).filter { $0 != targetKey }
-            switch dialect {
-            case .mariadb:
-                let assignments = updated.map { "\(q($0)) = VALUES(\(q($0)))" }
-                return insert + " ON DUPLICATE KEY UPDATE " + (assignments.isEmpty ? "\(q(targetKey)) = \(q(targetKey))" : assignments.joined(separator: ", "))
-            case .sqlite:
-                let assignments = updated.map { "\(q($0)) = excluded.\(q($0))" }
-                return insert + " ON CONFLICT(\(q(targetKey))) DO " + (assignments.isEmpty ? "NOTHING" : "UPDATE SET " + assignments.joined(separator: ", "))
-            }
+            return insert + driver.upsertClause(key: targetKey, columns: copy.columns.map(\.column))
         default:
             return ""
         }

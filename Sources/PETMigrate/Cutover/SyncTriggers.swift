@@ -67,6 +67,11 @@ struct SyncTriggers {
 
     func names(_ direction: Direction) -> [String] { Event.allCases.map { name(direction, $0) } }
 
+    /// Both directions' trigger names of a flag.
+    static func allNames(prefix: String, flag: String) -> Set<String> {
+        Set([Direction.forward, .reverse].flatMap { direction in Event.allCases.map { name(direction, $0, prefix: prefix, flag: flag) } })
+    }
+
     private func q(_ name: String) -> String { driver.quoteIdentifier(name) }
     private var dialect: DialectName { driver.dialect }
 
@@ -93,16 +98,8 @@ struct SyncTriggers {
         let mappings = copy.reverseMappings
         let columns = mappings.map { q($0.column) }.joined(separator: ", ")
         let values = mappings.map { "(\($0.value.text(for: dialect)))" }.joined(separator: ", ")
-        let select = "INSERT INTO \(q(sourceTable)) (\(columns)) SELECT \(values) FROM \(q(targetTable)) WHERE \(q(targetKey)) = \(key)"
-        let updated = mappings.filter { $0.column != sourceKey }
-        switch dialect {
-        case .mariadb:
-            let assignments = updated.map { "\(q($0.column)) = VALUES(\(q($0.column)))" }
-            return select + " ON DUPLICATE KEY UPDATE " + (assignments.isEmpty ? "\(q(sourceKey)) = \(q(sourceKey))" : assignments.joined(separator: ", "))
-        case .sqlite:
-            let assignments = updated.map { "\(q($0.column)) = excluded.\(q($0.column))" }
-            return select + " ON CONFLICT(\(q(sourceKey))) DO " + (assignments.isEmpty ? "NOTHING" : "UPDATE SET " + assignments.joined(separator: ", "))
-        }
+        return "INSERT INTO \(q(sourceTable)) (\(columns)) SELECT \(values) FROM \(q(targetTable)) WHERE \(q(targetKey)) = \(key)"
+            + driver.upsertClause(key: sourceKey, columns: mappings.map(\.column))
     }
 
     private func body(_ direction: Direction, _ event: Event) -> [String] {

@@ -7,15 +7,7 @@ extension MigrationEngine {
     /// time: a second call returns `PET_LOCKED` at once.
     public func resume(progress: @escaping (BackgroundWorkProgress) -> Void = { _ in }) -> Report {
         let deadline = configuration.budgetMilliseconds.map { Clock.monotonicSeconds() + Double($0) / 1000 }
-        return withJudgedSet(forWriting: true) { set, driver in
-            if let refusal = try driver.writeRefusal() {
-                return Report(result: .config, message: Sentences.notRun(refusal))
-            }
-            let claim = lockRequest
-            guard try driver.claimBackgroundWork(claim) else {
-                return Report(result: .locked, message: Sentences.runnerBusy)
-            }
-            defer { try? driver.releaseBackgroundWork(claim) }
+        return withRunnerClaim { set, driver, claim in
             let bookkeeping = Bookkeeping(driver: driver, prefix: configuration.prefix)
             let lease = LeaseRenewal(seconds: configuration.lockLeaseSeconds) { () throws(DatabaseError) in
                 if driver.dialect == .mariadb { try driver.renewMigrationLock(claim) }
@@ -83,6 +75,23 @@ extension MigrationEngine {
                     return Report(result: .locked, message: Sentences.claimLost)
                 }
             }
+        }
+    }
+
+    /// What every runner of background work does first (`resume`, `verify`, `cutover`): refuse a
+    /// server that must not be written, then take the one runner's claim — `PET_LOCKED` at once
+    /// while another holds it — and give it back when `body` returns.
+    func withRunnerClaim(_ body: (MigrationSet, DatabaseDriver, MigrationLockRequest) throws -> Report) -> Report {
+        withJudgedSet(forWriting: true) { set, driver in
+            if let refusal = try driver.writeRefusal() {
+                return Report(result: .config, message: Sentences.notRun(refusal))
+            }
+            let claim = lockRequest
+            guard try driver.claimBackgroundWork(claim) else {
+                return Report(result: .locked, message: Sentences.runnerBusy)
+            }
+            defer { try? driver.releaseBackgroundWork(claim) }
+            return try body(set, driver, claim)
         }
     }
 

@@ -88,15 +88,8 @@ extension MigrationEngine {
     }
 
     private func withCutoverClaim(_ body: (MigrationSet, DatabaseDriver, Bookkeeping) throws -> Report) -> Report {
-        withJudgedSet(forWriting: true) { set, driver in
-            if let refusal = try driver.writeRefusal() {
-                return Report(result: .config, message: Sentences.notRun(refusal))
-            }
-            let claim = lockRequest
-            guard try driver.claimBackgroundWork(claim) else {
-                return Report(result: .locked, message: Sentences.runnerBusy)
-            }
-            defer { try? driver.releaseBackgroundWork(claim) }
+        withRunnerClaim { set, driver, _ in
+            // Verification repairs take row locks as chunks do, and wait for others as briefly.
             try driver.prepareForChunks(lockWaitSeconds: max(1, Int((2 * Double(configuration.chunkTargetMilliseconds) / 1000).rounded(.up))))
             return try body(set, driver, Bookkeeping(driver: driver, prefix: configuration.prefix))
         }

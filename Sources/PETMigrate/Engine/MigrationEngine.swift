@@ -205,7 +205,7 @@ public struct MigrationEngine: Sendable {
             return .failure(InvalidMigrationSet(problems: [MigrationProblem(.unreadable, file: nil, reason: error.reason)]))
         }
         let key = JudgedSetCache.key(directory: directory.location, prefix: configuration.prefix, entries: entries)
-        if let key, let set = JudgedSetCache.shared.set(for: key) { return .success(set) }
+        if let key, let set = JudgedSetCache.shared.value(for: key) { return .success(set) }
         let source = ListedMigrationSource(location: directory.location, listed: entries)
         return MigrationSet.load(from: source, prefix: configuration.prefix).flatMap { set in
             let problems = MigrationSetJudge.problems(in: set, prefix: configuration.prefix)

@@ -1,5 +1,3 @@
-import Synchronization
-
 /// Judged migration sets already loaded in this process, by directory, prefix and listing.
 ///
 /// A PHP worker answers many activation and status calls for the same site; with hundreds of
@@ -12,24 +10,20 @@ import Synchronization
 /// and prefix is the same set, judged the same way. The cache lives in the process's memory
 /// only: nothing another process (or a file on disk) says is trusted. Only valid sets are
 /// kept; an invalid set is loaded and judged again until it is fixed.
-final class JudgedSetCache: Sendable {
-    static let shared = JudgedSetCache()
+enum JudgedSetCache {
+    /// More sites than one worker serves.
+    static let shared = ProcessCache<Key, MigrationSet>(capacity: 64)
 
-    /// More sites than one worker serves; a long-lived process cannot grow without bound.
-    private static let capacity = 64
-
-    struct Key: Hashable {
+    struct Key: Hashable, Sendable {
         var directory: String
         var prefix: String
         var listing: [Listed]
     }
 
-    struct Listed: Hashable {
+    struct Listed: Hashable, Sendable {
         var fileName: String
         var fingerprint: [Int]
     }
-
-    private let sets = Mutex<[Key: MigrationSet]>([:])
 
     /// The key of a listing, or nil when an entry has no fingerprint (it must be read).
     static func key(directory: String, prefix: String, entries: [MigrationSourceEntry]) -> Key? {
@@ -41,17 +35,6 @@ final class JudgedSetCache: Sendable {
         }
         listing.sort { $0.fileName < $1.fileName }
         return Key(directory: directory, prefix: prefix, listing: listing)
-    }
-
-    func set(for key: Key) -> MigrationSet? {
-        sets.withLock { $0[key] }
-    }
-
-    func store(_ set: MigrationSet, for key: Key) {
-        sets.withLock { sets in
-            if sets.count >= Self.capacity { sets.removeAll(keepingCapacity: true) }
-            sets[key] = set
-        }
     }
 }
 

@@ -40,7 +40,7 @@ public struct MigrationSet: Sendable {
             }
             filesByVersion[fileName.version] = file
             let cacheKey = entry.fingerprint.map { ParsedMigrationCache.Key(location: source.location, fileName: file, fingerprint: $0) }
-            if let cacheKey, let cached = ParsedMigrationCache.shared.migration(for: cacheKey) {
+            if let cacheKey, let cached = ParsedMigrationCache.shared.value(for: cacheKey) {
                 migrations.append(cached)
                 continue
             }

@@ -1,5 +1,3 @@
-import Synchronization
-
 /// Valid migrations already parsed in this process, by file and fingerprint.
 ///
 /// A PHP worker checks for pending migrations on every activation and upgrade check; with
@@ -7,27 +5,13 @@ import Synchronization
 /// dominate that path. A file whose fingerprint (inode, size, change times) is unchanged has
 /// the same content, so its parsed form and checksum are reused. Only valid migrations are
 /// cached: an invalid file is read again until it is fixed.
-final class ParsedMigrationCache: Sendable {
-    static let shared = ParsedMigrationCache()
+enum ParsedMigrationCache {
+    /// More files than any plugin ships.
+    static let shared = ProcessCache<Key, Migration>(capacity: 20_000)
 
-    /// More files than any plugin ships, so a long-lived process cannot grow without bound.
-    private static let capacity = 20_000
-    struct Key: Hashable {
+    struct Key: Hashable, Sendable {
         var location: String
         var fileName: String
         var fingerprint: [Int]
-    }
-
-    private let entries = Mutex<[Key: Migration]>([:])
-
-    func migration(for key: Key) -> Migration? {
-        entries.withLock { $0[key] }
-    }
-
-    func store(_ migration: Migration, for key: Key) {
-        entries.withLock { entries in
-            if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
-            entries[key] = migration
-        }
     }
 }

@@ -23,15 +23,16 @@ public struct ChunkStatementCheck: Sendable {
     /// For a copy that upserts (kept in step by sync triggers): the columns its
     /// `ON CONFLICT DO UPDATE` may set.
     var upsertedColumns: Set<String> = []
-    /// The names the engine's sync triggers start with (`SyncTriggers`): SQLite compiles the
+    /// The engine's sync triggers of this copy (`SyncTriggers`), by name: SQLite compiles the
     /// triggers a statement fires into it, so their actions reach the authorizer too, named by
-    /// trigger. Those are the engine's own statements, not the author's.
-    var syncTriggerPrefix: String? = nil
+    /// trigger. Those are the engine's own statements, not the author's; any other trigger's
+    /// actions are judged like the chunk's own.
+    var syncTriggers: Set<String> = []
 
     func refusal(of review: SQLiteStatementReview) -> String? {
         let functions = RowExpressionVocabulary.functions(.sqlite)
         for action in review.actions {
-            if let syncTriggerPrefix, action.arguments.count > 3, let trigger = action.arguments[3], trigger.hasPrefix(syncTriggerPrefix) { continue }
+            if action.arguments.count > 3, let trigger = action.arguments[3], syncTriggers.contains(trigger) { continue }
             let first = action.arguments.first ?? nil
             let second = action.arguments.count > 1 ? action.arguments[1] : nil
             switch action.code {
