@@ -30,7 +30,8 @@ class GateTest extends TestCase {
 			'engine or database unreachable'                    => array( array( 'result' => 5 ), 'config' ),
 			'halted activation'                                 => array( array( 'activation_failure' => true ), 'halted' ),
 			'nothing known yet'                                 => array( array( 'mode' => null, 'result' => null ), 'unknown' ),
-			'blocking background work'                          => array( array( 'mode' => 'background', 'blocking' => true, 'result' => 1 ), 'blocking' ),
+			'data work whose migration gates everything'        => array( array( 'mode' => 'background', 'gates' => 'everything', 'result' => 1 ), 'blocking' ),
+			'a visitor found a deployment and handed it off'    => array( array( 'mode' => 'migrating', 'migrating_since' => 1000, 'handed_off_at' => 1000 ), 'migrating' ),
 		);
 	}
 
@@ -43,6 +44,32 @@ class GateTest extends TestCase {
 
 	public function test_non_blocking_background_work_is_open() {
 		$this->assertSame( array( 'open' => true, 'reason' => 'background' ), Pet_Gate::decide( $this->state( array( 'mode' => 'background', 'result' => 1 ) ) ) );
+		$this->assertSame( array( 'open' => true, 'reason' => 'background' ), Pet_Gate::decide( $this->state( array( 'mode' => 'background', 'gates' => 'nothing', 'result' => 1 ) ), true ) );
+	}
+
+	public function test_work_that_gates_writes_closes_writes_only() {
+		$state = $this->state( array( 'mode' => 'background', 'gates' => 'writes', 'result' => 1 ) );
+		$this->assertSame( array( 'open' => true, 'reason' => 'background' ), Pet_Gate::decide( $state ), 'reads stay open' );
+		$this->assertSame( array( 'open' => false, 'reason' => 'blocking' ), Pet_Gate::decide( $state, true ), 'writes wait' );
+		$this->assertTrue( Pet_Gate::is_open_for( $state ) );
+		$this->assertFalse( Pet_Gate::is_open_for( $state, true ) );
+		// Once the work is done the engine reports gates null and mode ready: both open.
+		$this->assertTrue( Pet_Gate::is_open_for( $this->state( array( 'gates' => null ) ), true ) );
+	}
+
+	public function test_retry_after_follows_the_work_eta() {
+		$work  = array(
+			array( 'status' => 'running', 'eta_seconds' => 12 ),
+			array( 'status' => 'queued', 'eta_seconds' => 95 ),
+		);
+		$state = $this->state( array( 'mode' => 'background', 'gates' => 'everything', 'work' => $work ) );
+		$this->assertSame( 95, Pet_Gate::retry_after( 'blocking', $state ), 'the longest ETA' );
+		$state['work'] = array( array( 'status' => 'running', 'eta_seconds' => 1 ) );
+		$this->assertSame( 5, Pet_Gate::retry_after( 'blocking', $state ), 'at least 5 s' );
+		$state['work'] = array( array( 'status' => 'running', 'eta_seconds' => 86400 ) );
+		$this->assertSame( 3600, Pet_Gate::retry_after( 'blocking', $state ), 'at most an hour' );
+		$state['work'] = array( array( 'status' => 'running', 'eta_seconds' => null ) );
+		$this->assertSame( 30, Pet_Gate::retry_after( 'blocking', $state ), 'no ETA yet: the default' );
 	}
 
 	public function test_filter_can_close_but_decision_stays_the_source() {

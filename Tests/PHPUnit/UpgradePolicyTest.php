@@ -94,6 +94,16 @@ class UpgradePolicyTest extends TestCase {
 		$this->assertSame( 'run', $this->decide( $state, $this->listing() ) );
 	}
 
+	public function test_a_handed_off_deployment_is_left_to_the_background_by_visitors_but_not_by_admin_pages() {
+		$listing = $this->listing( '2026_03_01_0001', 'bbbb' );
+		$key     = Pet_Migration_Files::key_for( '0.1.0', $listing );
+		$state   = $this->state( array( 'mode' => 'migrating', 'migrating_since' => self::NOW - 10, 'handed_off_at' => self::NOW - 10, 'attempt_key' => $key ) );
+		$this->assertSame( 'wait', Pet_Upgrade_Policy::decide( $state, $listing, $key, self::NOW, 60, false ), 'a visitor does not run it, nor hand it off again' );
+		$this->assertSame( 'run', Pet_Upgrade_Policy::decide( $state, $listing, $key, self::NOW, 60, true ), 'an admin page runs it rather than wait' );
+		$state['handed_off_at'] = 0;
+		$this->assertSame( 'wait', Pet_Upgrade_Policy::decide( $state, $listing, $key, self::NOW, 60, true ), 'a run someone else started is not run twice' );
+	}
+
 	public function test_a_listing_the_engine_could_not_make_is_reported_by_the_engine() {
 		$missing = Pet_Migration_Files::empty_listing( 'no-engine' ); // the extension is gone
 		$this->assertSame( 'run', $this->decide( $this->state(), $missing ), 'one attempt tells the administrator' );

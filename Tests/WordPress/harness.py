@@ -129,8 +129,11 @@ class MariaDB:
 # records the failure there (that is how the notice knows what happened).
 BOOKKEEPING_SUFFIXES = ('pet_migration_state', 'pet_migration_events', 'pet_migration_journal', 'pet_migration_lock')
 # Options WordPress or the plugin's state mirror change on any request; everything else must match.
-VOLATILE_OPTIONS = re.compile(r'^_(site_)?transient_|^(cron|recently_activated|pet_migrate_state|pet_migrate_code|'
+VOLATILE_OPTIONS = re.compile(r'^_(site_)?transient_|^(cron|recently_activated|pet_migrate_state|pet_migrate_runner|pet_migrate_code|'
                               r'rewrite_rules|can_compress_scripts)$')
+# PET's network-wide bookkeeping: the failure of a network activation, the walk over the sites,
+# and the summary of the sites' states the network notice reads.
+NETWORK_BOOKKEEPING = re.compile(r'^pet_migrate_network_(activation_failure|queue|summary)$')
 # User meta that logging in and using application passwords change.
 VOLATILE_USERMETA = ('session_tokens', '_application_passwords')
 
@@ -156,7 +159,7 @@ def snapshot(db, database):
                     options[table + ':' + name] = value
         if table.endswith('_sitemeta'):
             for name, value in db.rows('SELECT meta_key, meta_value FROM `%s`' % table, database):
-                if not VOLATILE_OPTIONS.search(name) and name != 'pet_migrate_network_activation_failure':
+                if not VOLATILE_OPTIONS.search(name) and not NETWORK_BOOKKEEPING.search(name):
                     options[table + ':' + name] = value
         if table.endswith('pet_migrations'):
             registry += db.rows('SELECT * FROM `%s` ORDER BY version' % table, database)
@@ -221,8 +224,12 @@ class Site:
 
     # -- setup
 
-    def install(self, db_host=None):
+    def install(self, db_host=None, wp_cron=False, config_lines=()):
+        """wp_cron=True leaves WP-Cron on (test sites define DISABLE_WP_CRON otherwise, so
+        that no test sees a cron run it did not ask for); config_lines go into wp-config.php."""
         started = time.monotonic()
+        self.wp_cron = wp_cron
+        self.config_lines = list(config_lines)
         if os.path.exists(self.dir):
             shutil.rmtree(self.dir)
         os.makedirs(self.dir)
@@ -284,13 +291,15 @@ class Site:
             "define( 'WP_DEBUG', true );",
             "define( 'WP_DEBUG_DISPLAY', false );",
             "define( 'WP_DEBUG_LOG', __DIR__ . '/debug.log' );",
-            "define( 'DISABLE_WP_CRON', true );",
             "define( 'AUTOMATIC_UPDATER_DISABLED', true );",
             "define( 'WP_AUTO_UPDATE_CORE', false );",
             "define( 'WP_ENVIRONMENT_TYPE', 'local' );",
             "define( 'FS_METHOD', 'direct' );",
             "if ( ! empty( $_SERVER['HTTP_X_PET_QUERY_LOG'] ) ) { define( 'SAVEQUERIES', true ); }",
         ]
+        if not getattr(self, 'wp_cron', False):
+            lines.append("define( 'DISABLE_WP_CRON', true );")
+        lines += getattr(self, 'config_lines', [])
         if multisite:
             lines += [
                 "define( 'WP_ALLOW_MULTISITE', true );",
@@ -380,6 +389,44 @@ class Site:
 
     def snapshot(self):
         return snapshot(self.db, self.database)
+
+    def state_text(self, prefix=None):
+        """The plugin's state option as stored (PHP-serialised), read with SQL: cheap to poll."""
+        return self.option('pet_migrate_state', prefix) or ''
+
+    def handed_off(self, prefix=None):
+        """Whether a deployment a visitor's request found still waits for its background run."""
+        text = self.state_text(prefix)
+        return bool(re.search(r's:13:"handed_off_at";i:[1-9]', text)) or 's:4:"mode";s:9:"migrating"' in text
+
+    def network_walk(self):
+        """The network walk's option (PHP-serialised), or ''."""
+        return self.db.scalar("SELECT meta_value FROM `%ssitemeta` WHERE meta_key = 'pet_migrate_network_queue'" % self.prefix,
+                              self.database) or ''
+
+    def wait_for_network_walk(self, seconds=60, poke=None):
+        """Waits until the walk over the network's sites has finished; `poke` (a function) is
+        called every second meanwhile, e.g. to load a network admin page. Returns the seconds."""
+        started = time.monotonic()
+        last_poke = 0
+        while not re.search(r's:11:"finished_at";i:[1-9]', self.network_walk()):
+            if time.monotonic() - started > seconds:
+                raise HarnessError('the network walk did not finish within %d s: %s' % (seconds, self.network_walk()[:400]))
+            if poke and time.monotonic() - last_poke >= 1:
+                poke()
+                last_poke = time.monotonic()
+            time.sleep(0.1)
+        return time.monotonic() - started
+
+    def wait_for_background(self, seconds=30, prefix=None):
+        """Waits until the background request a visitor's request handed a deployment to has
+        run it; returns the seconds waited (raises after `seconds`)."""
+        started = time.monotonic()
+        while self.handed_off(prefix):
+            if time.monotonic() - started > seconds:
+                raise HarnessError('the handed-off deployment did not run within %d s: %s' % (seconds, self.state_text(prefix)[:400]))
+            time.sleep(0.05)
+        return time.monotonic() - started
 
     def add_migration(self, fixture_name, settle=True):
         """Drops a fixture migration into the installed plugin, as a git/FTP deploy would. With

@@ -13,6 +13,7 @@ import sys
 import runner
 import test_plugin  # noqa: F401  (registers tests)
 import test_operators  # noqa: F401
+import test_background  # noqa: F401
 import test_browser  # noqa: F401
 
 if __name__ == '__main__':

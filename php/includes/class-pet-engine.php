@@ -75,6 +75,47 @@ class Pet_Engine {
 	}
 
 	/**
+	 * Background data work within config "budget_ms" (first any pending migration).
+	 *
+	 * @param array $config Engine configuration.
+	 * @return array Report.
+	 */
+	public static function resume( array $config ) {
+		return self::call( 'pet_migrate_resume', $config );
+	}
+
+	/**
+	 * Holds every unfinished data step until an operator resumes it.
+	 *
+	 * @param array $config Engine configuration.
+	 * @return array Report.
+	 */
+	public static function pause( array $config ) {
+		return self::call( 'pet_migrate_pause', $config );
+	}
+
+	/**
+	 * Verifies the copies of cut-over flags that are off (within config "budget_ms").
+	 *
+	 * @param array $config Engine configuration.
+	 * @return array Report.
+	 */
+	public static function verify( array $config ) {
+		return self::call( 'pet_migrate_verify', $config );
+	}
+
+	/**
+	 * Switches a cut-over flag.
+	 *
+	 * @param array $config  Engine configuration.
+	 * @param array $request {flag, action: on|off|finalize, percent, actor}.
+	 * @return array Report.
+	 */
+	public static function cutover( array $config, array $request ) {
+		return self::call( 'pet_migrate_cutover', $config, $request );
+	}
+
+	/**
 	 * Read-only status; never takes the lock, never writes.
 	 *
 	 * @param array $config Engine configuration.
@@ -107,11 +148,12 @@ class Pet_Engine {
 	/**
 	 * Calls one extension function and normalises whatever comes back.
 	 *
-	 * @param string $function Extension function name.
-	 * @param array  $config   Engine configuration.
+	 * @param string     $function Extension function name.
+	 * @param array      $config   Engine configuration.
+	 * @param array|null $request  Second argument (pet_migrate_cutover's request).
 	 * @return array Report.
 	 */
-	private static function call( $function, array $config ) {
+	private static function call( $function, array $config, $request = null ) {
 		if ( ! function_exists( $function ) ) {
 			return self::failure_report(
 				self::CONFIG,
@@ -120,7 +162,7 @@ class Pet_Engine {
 			);
 		}
 		try {
-			$report = call_user_func( $function, $config );
+			$report = null === $request ? call_user_func( $function, $config ) : call_user_func( $function, $config, $request );
 		} catch ( \Throwable $e ) {
 			return self::failure_report(
 				self::CONFIG,

@@ -38,14 +38,16 @@ class Pet_Gate {
 	 * The decision for a state, without side effects (unit-tested).
 	 *
 	 * Reasons: ready, background (work that does not block), unknown (no state yet), halted
-	 * (an activation failed), migrating, blocking (background work that blocks), maintenance
-	 * (a migration failed and was undone), invalid (the migration files are not valid; nothing
-	 * ran), config (the engine or the database cannot be reached), locked.
+	 * (an activation failed), migrating, blocking (background work whose migration gates
+	 * what is asked: "everything", or "writes" for a write), maintenance (a migration failed
+	 * and was undone), invalid (the migration files are not valid; nothing ran), config (the
+	 * engine or the database cannot be reached), locked.
 	 *
 	 * @param array $state State (see Pet_State::defaults()).
+	 * @param bool  $write Whether what is asked writes PET's data (a form, a REST POST).
 	 * @return array{open:bool,reason:string}
 	 */
-	public static function decide( array $state ) {
+	public static function decide( array $state, $write = false ) {
 		$closed = function ( $reason ) {
 			return array(
 				'open'   => false,
@@ -62,7 +64,10 @@ class Pet_Gate {
 		if ( 'maintenance' === $mode ) {
 			return $closed( 'maintenance' );
 		}
-		if ( 'background' === $mode && ! empty( $state['blocking'] ) ) {
+		// Exactly what the running migrations declare ("gates"): the strictest of those whose
+		// data work is unfinished, as the engine reported it.
+		$gates = $state['gates'] ?? null;
+		if ( 'background' === $mode && ( 'everything' === $gates || ( $write && 'writes' === $gates ) ) ) {
 			return $closed( 'blocking' );
 		}
 		// The code and the database disagree and nothing could run: keep PET's features shut,
@@ -91,40 +96,45 @@ class Pet_Gate {
 	 * Whether PET's features may run for a state (default: the current site's).
 	 *
 	 * @param array|null $state State.
+	 * @param bool       $write Whether what is asked writes PET's data.
 	 * @return bool
 	 */
-	public static function is_open_for( $state = null ) {
+	public static function is_open_for( $state = null, $write = false ) {
 		$state = null === $state ? Pet_State::get() : $state;
 		/**
 		 * Filters whether PET's own features are available.
 		 *
 		 * @param bool  $open  Whether the gate is open.
 		 * @param array $state PET Migrate state of the site.
+		 * @param bool  $write Whether what is asked writes PET's data.
 		 */
-		return (bool) apply_filters( 'pet_is_available', self::decide( $state )['open'], $state );
+		return (bool) apply_filters( 'pet_is_available', self::decide( $state, $write )['open'], $state, $write );
 	}
 
 	/**
 	 * Whether PET's features may run now on the current site.
 	 *
+	 * @param bool $write Whether what is asked writes PET's data.
 	 * @return bool
 	 */
-	public static function is_open() {
-		return self::is_open_for( null );
+	public static function is_open( $write = false ) {
+		return self::is_open_for( null, $write );
 	}
 
 	/**
 	 * Why the gate is shut on the current site (or "ready").
 	 *
+	 * @param bool $write Whether what is asked writes PET's data.
 	 * @return string
 	 */
-	public static function reason() {
-		return self::decide( Pet_State::get() )['reason'];
+	public static function reason( $write = false ) {
+		return self::decide( Pet_State::get(), $write )['reason'];
 	}
 
 	/**
-	 * REST: PET's routes answer 503 while the gate is shut; Retry-After only while a migration
-	 * runs, because otherwise nothing changes until an administrator acts.
+	 * REST: PET's routes answer 503 while the gate is shut for what the request does (GET and
+	 * HEAD read; every other method writes); Retry-After only while a migration or its data
+	 * work runs, because otherwise nothing changes until an administrator acts.
 	 *
 	 * @param mixed           $result  Response so far (null to continue).
 	 * @param WP_REST_Server  $server  Server.
@@ -141,13 +151,14 @@ class Pet_Gate {
 				return $result;
 			}
 		}
-		if ( self::is_open() ) {
+		$write = ! in_array( $request->get_method(), array( 'GET', 'HEAD', 'OPTIONS' ), true );
+		if ( self::is_open( $write ) ) {
 			return $result;
 		}
-		$reason   = self::reason();
+		$reason   = self::reason( $write );
 		$response = new WP_REST_Response(
 			array(
-				'code'    => 'migrating' === $reason ? 'pet_migrating' : 'pet_maintenance',
+				'code'    => in_array( $reason, array( 'migrating', 'blocking' ), true ) ? 'pet_migrating' : 'pet_maintenance',
 				'message' => Pet_Messages::visitor( $reason ),
 				'data'    => array( 'status' => 503 ),
 			),
@@ -161,17 +172,33 @@ class Pet_Gate {
 	}
 
 	/**
-	 * Seconds a client should wait before trying again, or null when waiting will not help.
+	 * Seconds a client should wait before trying again, or null when waiting will not help:
+	 * while data work gates PET, the longest ETA of the unfinished work (what the engine last
+	 * measured, between 5 seconds and an hour); while schema steps run, 30 seconds.
 	 *
-	 * @param string $reason Why the gate is shut.
+	 * @param string     $reason Why the gate is shut.
+	 * @param array|null $state  State (default: the current site's).
 	 * @return int|null
 	 */
-	public static function retry_after( $reason ) {
+	public static function retry_after( $reason, $state = null ) {
 		if ( ! in_array( $reason, array( 'migrating', 'blocking' ), true ) ) {
 			return null;
 		}
+		$seconds = self::RETRY_AFTER_MIGRATING;
+		if ( 'blocking' === $reason ) {
+			$state = null === $state ? Pet_State::get() : $state;
+			$eta   = null;
+			foreach ( (array) $state['work'] as $item ) {
+				if ( isset( $item['eta_seconds'] ) && is_numeric( $item['eta_seconds'] ) ) {
+					$eta = max( (int) $eta, (int) $item['eta_seconds'] );
+				}
+			}
+			if ( null !== $eta ) {
+				$seconds = min( 3600, max( 5, $eta ) );
+			}
+		}
 		/** Filters the Retry-After sent while PET migrates. */
-		return max( 1, (int) apply_filters( 'pet_maintenance_retry_after', self::RETRY_AFTER_MIGRATING ) );
+		return max( 1, (int) apply_filters( 'pet_maintenance_retry_after', $seconds, $reason ) );
 	}
 
 	/**
@@ -205,13 +232,13 @@ class Pet_Gate {
 	}
 
 	/**
-	 * For PET's form actions (admin-post): stop with 503 while the gate is shut.
+	 * For PET's form actions (admin-post), which write: stop with 503 while the gate is shut.
 	 */
 	public static function guard_action() {
-		if ( self::is_open() ) {
+		if ( self::is_open( true ) ) {
 			return;
 		}
-		$reason      = self::reason();
+		$reason      = self::reason( true );
 		$retry_after = self::retry_after( $reason );
 		if ( null !== $retry_after ) {
 			header( 'Retry-After: ' . $retry_after );

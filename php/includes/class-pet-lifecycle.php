@@ -64,16 +64,21 @@ class Pet_Lifecycle {
 
 		$key = Pet_Migration_Files::key();
 		if ( is_multisite() && $network_wide ) {
-			$failed = array();
-			foreach ( Pet_Runner::site_ids() as $blog_id ) {
-				$report = Pet_Runner::run_site( 'activation', $blog_id, array(), $key );
-				$ok     = Pet_Engine::is_success( $report['result'] );
-				switch_to_blog( $blog_id );
-				Pet_State::set_activation_failure( ! $ok );
-				restore_current_blog();
-				if ( ! $ok ) {
-					$failed[ $blog_id ] = self::summary( $report );
-				}
+			// The main site in this request: a migration set that cannot be applied halts the
+			// activation as on a single site. Every other site is migrated in slices
+			// (Pet_Network_Queue), or on its first request, whichever comes first; a network
+			// of a thousand sites does not keep this request open.
+			$failed  = array();
+			$blog_id = get_main_site_id();
+			$report  = Pet_Runner::run_site( 'activation', $blog_id, array(), $key );
+			$ok      = Pet_Engine::is_success( $report['result'] );
+			switch_to_blog( $blog_id );
+			Pet_State::set_activation_failure( ! $ok );
+			restore_current_blog();
+			if ( ! $ok ) {
+				$failed[ $blog_id ] = self::summary( $report );
+			} else {
+				Pet_Network_Queue::start( 'network-activation', $key );
 			}
 			if ( $failed ) {
 				update_site_option(
@@ -211,7 +216,9 @@ class Pet_Lifecycle {
 	/**
 	 * Upgrade detection, early on every request, at no database query of its own: the state
 	 * comes from an autoloaded option, and the engine lists the migrations directory (one
-	 * stat per file, no file opened) to compute the deployment key.
+	 * stat per file, no file opened) to compute the deployment key. An admin page or WP-Cron
+	 * runs what it finds; a visitor's request hands it to a background request and returns
+	 * as fast as any other request (PET's features stay closed until the schema steps ran).
 	 */
 	public static function maybe_upgrade() {
 		// WP-CLI is explicit: `wp pet migrate run` migrates; `wp pet migrate status` must not.
@@ -222,10 +229,23 @@ class Pet_Lifecycle {
 		$key     = Pet_Migration_Files::key( $listing );
 		/** Filters the pause between automatic attempts that could not start. */
 		$pause = (int) apply_filters( 'pet_migrate_retry_seconds', self::RETRY_SECONDS );
-		if ( Pet_Upgrade_Policy::RUN !== Pet_Upgrade_Policy::decide( Pet_State::get(), $listing, $key, time(), $pause ) ) {
+		$inline = Pet_Background_Runner::request_may_run_inline();
+		if ( Pet_Upgrade_Policy::RUN !== Pet_Upgrade_Policy::decide( Pet_State::get(), $listing, $key, time(), $pause, $inline ) ) {
 			return;
 		}
-		// Never make a visitor wait on the lock: another request is already migrating.
+		if ( ! $inline ) {
+			// Files the engine cannot read need no background run to say so (and a file a
+			// deployment is still writing must not close PET's features): judged here, with
+			// no database, in the time it takes to parse them.
+			$lint = Pet_Engine::lint( array( 'migrations_dir' => PET_MIGRATIONS_DIR ) );
+			if ( Pet_Engine::INVALID === $lint['result'] ) {
+				Pet_State::record_report( $lint, 'upgrade', $key, Pet_Migration_Files::looks_like_arriving( $lint, $listing ) );
+				return;
+			}
+			Pet_Background_Runner::hand_off( $key );
+			return;
+		}
+		// Never wait on the lock: another request is already migrating.
 		Pet_Runner::run_site( 'upgrade', null, array( 'lock_timeout_seconds' => 0 ), $key, $listing );
 	}
 
@@ -255,9 +275,10 @@ class Pet_Lifecycle {
 		// WordPress's automatic updates run from WP-Cron; anything else is someone clicking.
 		$context = wp_doing_cron() ? 'auto-update' : 'update';
 
-		$network = Pet_Network::is_network_active();
-		foreach ( $network ? Pet_Runner::site_ids() : array( null ) as $blog_id ) {
-			Pet_Runner::run_site( $context, $blog_id, array(), $key, $listing );
+		// This site now; on a network, the others in slices (and each on its first request).
+		Pet_Runner::run_site( $context, null, array(), $key, $listing );
+		if ( Pet_Network::is_network_active() ) {
+			Pet_Network_Queue::start( $context, $key );
 		}
 	}
 

@@ -13,12 +13,6 @@ defined( 'ABSPATH' ) || exit;
  */
 class Pet_Notices {
 
-	/** Network admin: how many sites the summary notice lists at most. */
-	const NETWORK_SITES_LISTED = 100;
-
-	/** Network admin: how many sites the summary notice looks at (one option read each). */
-	const NETWORK_SITES_CHECKED = 500;
-
 	/**
 	 * Hooks.
 	 */
@@ -40,11 +34,59 @@ class Pet_Notices {
 			return;
 		}
 		self::render_retry_result();
+		$state = Pet_State::get();
+		if ( 'background' === $state['mode'] && $state['work'] ) {
+			self::render_progress( $state );
+			if ( 'blocking' === Pet_Gate::reason() ) {
+				return; // The progress notice says what PET waits for.
+			}
+		}
 		$screen = function_exists( 'get_current_screen' ) ? get_current_screen() : null;
 		if ( Pet_Gate::is_open() || ( $screen && 'tools_page_' . Pet_Admin_Page::SLUG === $screen->id ) ) {
 			return; // Open, or on the operator screen, which shows the same in full.
 		}
 		self::render_maintenance();
+	}
+
+	/**
+	 * While data work runs: how far it got (percentage, rows, rate, ETA, or why it waits),
+	 * what PET's features do meanwhile, and, when slices stopped arriving, the command that
+	 * runs the work instead. Reads only the state and the runner's option (no query).
+	 *
+	 * @param array $state State.
+	 */
+	private static function render_progress( array $state ) {
+		$stall = Pet_Background_Runner::stall( $state );
+		$class = null === $stall ? 'notice-info' : 'notice-warning';
+		echo '<div class="notice ' . esc_attr( $class ) . ' pet-migrate-notice pet-migrate-progress">';
+		echo '<p><strong>' . esc_html__( 'PET is updating its data in the background.', 'pet' ) . '</strong> ';
+		$gates = $state['gates'] ?? null;
+		if ( 'everything' === $gates ) {
+			echo esc_html__( "PET's own pages and features are paused until it is done; the rest of your site works normally.", 'pet' );
+		} elseif ( 'writes' === $gates ) {
+			echo esc_html__( 'Until it is done PET shows its data but does not change it.', 'pet' );
+		} else {
+			echo esc_html__( 'PET works normally meanwhile.', 'pet' );
+		}
+		echo '</p><ul class="pet-work">';
+		foreach ( (array) $state['work'] as $item ) {
+			echo '<li>' . esc_html( Pet_Status_View::work_item_summary( $item ) ) . '</li>';
+		}
+		echo '</ul>';
+		if ( null !== $stall ) {
+			$last = $stall['last_slice_at'] > 0 ? sprintf( /* translators: %s: a time span such as "12 mins". */ __( 'The last slice ran %s ago.', 'pet' ), human_time_diff( (int) $stall['last_slice_at'] ) ) : __( 'No slice has run yet.', 'pet' );
+			$why  = 'cron_disabled' === $stall['reason']
+				? __( 'The work is not moving: WP-Cron is disabled on this site (DISABLE_WP_CRON), and no system cron job ran it.', 'pet' )
+				: __( 'The work is not moving: the scheduled slices stopped arriving (WP-Cron may not be running).', 'pet' );
+			printf(
+				'<p class="pet-stall">%s %s %s <code>%s</code></p>',
+				esc_html( $why ),
+				esc_html( $last ),
+				esc_html__( 'Run it from a shell instead:', 'pet' ),
+				esc_html( Pet_Status_View::cli_command() )
+			);
+		}
+		echo '</div>';
 	}
 
 	/**
@@ -61,36 +103,36 @@ class Pet_Notices {
 		if ( ! Pet_Network::is_network_active() ) {
 			return;
 		}
-		$closed = array();
-		foreach ( array_slice( Pet_Runner::site_ids(), 0, self::NETWORK_SITES_CHECKED ) as $blog_id ) {
-			$state = get_blog_option( $blog_id, Pet_State::OPTION );
-			$state = array_merge( Pet_State::defaults(), is_array( $state ) ? $state : array() );
-			if ( null !== $state['mode'] && ! Pet_Gate::is_open_for( $state ) ) {
-				$closed[ $blog_id ] = $state;
-			}
-			if ( count( $closed ) >= self::NETWORK_SITES_LISTED ) {
-				break;
-			}
+		// Two network options, whatever the number of sites: the walk and the summary.
+		$walk = Pet_Status_View::network_walk_summary( Pet_Network_Queue::get() );
+		if ( '' !== $walk ) {
+			printf(
+				'<div class="notice notice-info pet-migrate-notice pet-migrate-network-walk"><p>%s %s <a href="%s">%s</a></p></div>',
+				esc_html( $walk ),
+				esc_html__( 'Sites not reached yet are updated on their first visit.', 'pet' ),
+				esc_url( network_admin_url( 'settings.php?page=' . Pet_Admin_Page::SLUG ) ),
+				esc_html__( 'See every site', 'pet' )
+			);
 		}
-		if ( ! $closed ) {
+		$summary = Pet_Network_Status::summary();
+		if ( null === $summary || empty( $summary['failures'] ) ) {
 			return;
 		}
 		echo '<div class="notice notice-error pet-migrate-notice">';
 		echo '<p><strong>' . esc_html__( 'PET is paused on some sites: their database could not be updated.', 'pet' ) . '</strong></p><ul>';
-		foreach ( $closed as $blog_id => $state ) {
-			$reason    = Pet_Gate::decide( $state )['reason'];
-			$migration = Pet_Status_View::failed_migration( $state['error'] );
+		foreach ( $summary['failures'] as $blog_id => $failure ) {
+			$migration = empty( $failure['version'] ) ? null : (string) $failure['version'];
 			printf(
 				'<li><a href="%1$s">%2$s</a>: %3$s%4$s</li>',
 				esc_url( get_admin_url( $blog_id, 'tools.php?page=' . Pet_Admin_Page::SLUG ) ),
-				esc_html( get_home_url( $blog_id, '/' ) ),
-				esc_html( Pet_Messages::headline( $reason ) . ' ' . Pet_Messages::explanation( $state['error']['kind'] ?? null, $state['result'] ) ),
+				esc_html( $failure['url'] ),
+				esc_html( Pet_Messages::headline( $failure['reason'] ) . ' ' . Pet_Messages::explanation( $failure['kind'], $failure['result'] ) ),
 				null === $migration ? '' : ' <code>' . esc_html( $migration ) . '</code>'
 			);
 		}
 		echo '</ul><p>';
 		echo esc_html( Pet_Messages::advice( 'active', 'maintenance', true ) );
-		printf( ' <a href="%s">%s</a></p></div>', esc_url( network_admin_url( 'settings.php?page=' . Pet_Admin_Page::SLUG ) ), esc_html__( 'See every site', 'pet' ) );
+		printf( ' <a href="%s">%s</a></p></div>', esc_url( network_admin_url( 'settings.php?page=' . Pet_Admin_Page::SLUG . '&pet_class=failed' ) ), esc_html__( 'See every site', 'pet' ) );
 	}
 
 	/**

@@ -56,6 +56,11 @@ class Pet_Projects {
 			__( 'No projects yet.', 'pet' ),
 			'pet-project-list'
 		);
+		if ( ! Pet_Gate::is_open( true ) ) {
+			// The running migration gates writes: PET shows its data but does not change it.
+			echo '<div class="notice notice-info inline pet-writes-paused"><p>' . esc_html( Pet_Messages::visitor( Pet_Gate::reason( true ) ) ) . '</p></div></div>';
+			return;
+		}
 		printf( '<h2>%s</h2><form method="post" action="%s">', esc_html__( 'Add a project', 'pet' ), esc_url( admin_url( 'admin-post.php' ) ) );
 		echo '<input type="hidden" name="action" value="pet_add_project" />';
 		wp_nonce_field( 'pet_add_project' );

@@ -65,6 +65,16 @@ class Pet_Rest {
 		$report['newest_shipped'] = Pet_Migration_Files::newest_version();
 		$report['engine_version'] = Pet_Engine::version();
 		$report['last_run']       = array_intersect_key( Pet_State::get(), array_flip( array( 'context', 'result', 'result_name', 'message', 'attempted_at' ) ) );
+		$runner                   = Pet_Background_Runner::runner();
+		$report['runner']         = array(
+			'slices'         => (int) $runner['slices'],
+			'last_slice_at'  => (int) max( $runner['started_at'], $runner['ended_at'] ),
+			'slice_budget_ms' => (int) $runner['budget_ms'],
+			'killed_slices'  => (int) $runner['killed'],
+			'next_slice_at'  => wp_next_scheduled( Pet_Background_Runner::HOOK ) ? (int) wp_next_scheduled( Pet_Background_Runner::HOOK ) : null,
+			'stalled'        => Pet_Background_Runner::stall(),
+		);
+		$report['retry_after']    = Pet_Gate::retry_after( Pet_Gate::reason( true ) );
 		return new WP_REST_Response( $report, 200 );
 	}
 

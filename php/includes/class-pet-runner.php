@@ -10,10 +10,10 @@ defined( 'ABSPATH' ) || exit;
 /**
  * The single place that calls the engine's writing entry points.
  *
- * Hook points for chunked background work (a later engine feature):
+ * Hook points:
  *  - action `pet_migrate_after_run` ( $report, $context, $blog_id ) after every run;
- *  - action `pet_migrate_pending_work` ( $report, $blog_id ) when the engine reports PET_PENDING,
- *    so a scheduler (WP-Cron, Action Scheduler, WP-CLI) can call Pet_Runner::resume_site().
+ *  - action `pet_migrate_pending_work` ( $report, $blog_id ) when the engine reports PET_PENDING
+ *    (Pet_Background_Runner schedules the next slice from it).
  */
 class Pet_Runner {
 
@@ -42,8 +42,8 @@ class Pet_Runner {
 	}
 
 	/**
-	 * Continues what a failed or interrupted run left: re-runs what is pending (and, once the
-	 * engine offers it, chunked background work within a time budget).
+	 * Continues what a failed or interrupted run left: re-runs what is pending, then the
+	 * background data work within config "budget_ms" (the engine's default without it).
 	 *
 	 * @param string   $context Context.
 	 * @param int|null $blog_id Site.
@@ -51,16 +51,70 @@ class Pet_Runner {
 	 * @return array Engine report.
 	 */
 	public static function resume_site( $context, $blog_id = null, array $extra = array() ) {
-		if ( ! function_exists( 'pet_migrate_resume' ) ) {
-			return self::run_site( $context, $blog_id, $extra );
-		}
 		return self::on_site(
 			$blog_id,
 			function () use ( $context, $blog_id, $extra ) {
-				Pet_State::mark_migrating();
-				$report = pet_migrate_resume( Pet_DB_Config::for_site( null, $extra ) );
-				$report = is_array( $report ) ? $report : Pet_Engine::failure_report( Pet_Engine::CONFIG, 'extension_error', __( 'The PET Migrate extension returned no report.', 'pet' ) );
+				// Data work does not close PET's features (its migration's "gates" do, from the
+				// state the report leaves); only pending schema steps make it "migrating".
+				$state = Pet_State::get();
+				if ( 'background' !== $state['mode'] ) {
+					Pet_State::mark_migrating();
+				}
+				$report = Pet_Engine::resume( Pet_DB_Config::for_site( null, $extra ) );
 				self::after( $report, $context, $blog_id, null );
+				return $report;
+			}
+		);
+	}
+
+	/**
+	 * Holds the site's unfinished data work until an operator resumes it.
+	 *
+	 * @param int|null $blog_id Site.
+	 * @return array Engine report.
+	 */
+	public static function pause_site( $blog_id = null ) {
+		return self::on_site(
+			$blog_id,
+			function () use ( $blog_id ) {
+				$report = Pet_Engine::pause( Pet_DB_Config::for_site( null, array( 'report_applied' => false ) ) );
+				self::after( $report, 'pause', $blog_id, null );
+				return $report;
+			}
+		);
+	}
+
+	/**
+	 * Verifies the copies of the site's cut-over flags that are off.
+	 *
+	 * @param int|null $blog_id Site.
+	 * @param array    $extra   Config overrides (budget_ms).
+	 * @return array Engine report.
+	 */
+	public static function verify_site( $blog_id = null, array $extra = array() ) {
+		return self::on_site(
+			$blog_id,
+			function () use ( $blog_id, $extra ) {
+				$report = Pet_Engine::verify( Pet_DB_Config::for_site( null, $extra + array( 'report_applied' => false ) ) );
+				self::after( $report, 'verify', $blog_id, null );
+				return $report;
+			}
+		);
+	}
+
+	/**
+	 * Switches a cut-over flag of the site.
+	 *
+	 * @param array    $request {flag, action, percent, actor}.
+	 * @param int|null $blog_id Site.
+	 * @return array Engine report.
+	 */
+	public static function cutover_site( array $request, $blog_id = null ) {
+		return self::on_site(
+			$blog_id,
+			function () use ( $request, $blog_id ) {
+				$report = Pet_Engine::cutover( Pet_DB_Config::for_site( null, array( 'report_applied' => false ) ), $request );
+				self::after( $report, 'cutover', $blog_id, null );
 				return $report;
 			}
 		);
@@ -81,7 +135,10 @@ class Pet_Runner {
 				if ( $record && Pet_Engine::CONFIG !== $report['result'] ) {
 					$state = Pet_State::get();
 					// Keep the result of the last run: status never runs anything.
-					if ( $state['schema_version'] !== $report['schema_version'] || $state['mode'] !== $report['mode'] ) {
+					$drifted = $state['schema_version'] !== $report['schema_version'] || $state['mode'] !== $report['mode']
+						|| ( isset( $report['flags'] ) && $state['flags'] !== $report['flags'] )
+						|| ( isset( $report['work'] ) && $state['work'] !== Pet_State::unfinished_work( $report['work'] ) );
+					if ( $drifted ) {
 						Pet_State::record_report( $report, 'status' );
 					}
 				}
@@ -180,7 +237,7 @@ class Pet_Runner {
 		// A request that found the lock taken leaves the state to the process that holds it:
 		// recording "locked" after that process recorded its result would shut the gate. (Its
 		// "migrating" mark was written before that process's result, which replaced it.)
-		if ( Pet_Engine::LOCKED !== $report['result'] || 'upgrade' !== $context ) {
+		if ( Pet_Engine::LOCKED !== $report['result'] || ! in_array( $context, array( 'upgrade', 'background' ), true ) ) {
 			// A file a deployment is still writing cannot be parsed yet; it is not a broken release.
 			$arriving = is_array( $listing ) && Pet_Migration_Files::looks_like_arriving( $report, $listing );
 			Pet_State::record_report( $report, $context, $attempt_key, $arriving );
@@ -196,6 +253,9 @@ class Pet_Runner {
 		 * @param string   $context What triggered the run.
 		 * @param int|null $blog_id Site ID.
 		 */
+		if ( is_multisite() ) {
+			Pet_Network_Status::note_site( get_current_blog_id() );
+		}
 		do_action( 'pet_migrate_after_run', $report, $context, $blog_id );
 		if ( Pet_Engine::PENDING === $report['result'] ) {
 			/**

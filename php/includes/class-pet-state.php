@@ -37,13 +37,15 @@ class Pet_State {
 			'schema_version'     => null,
 			'target_version'     => null,
 			'mode'               => null,
-			'blocking'           => false,
 			'result'             => null,
 			'result_name'        => null,
 			'message'            => '',
 			'error'              => null,
 			'cutovers'           => array(),
 			'flags'              => array(),
+			'work'               => array(),
+			'gates'              => null,
+			'handed_off_at'      => 0,
 			'context'            => null,
 			'attempt_key'        => null,
 			'attempted_at'       => 0,
@@ -91,13 +93,19 @@ class Pet_State {
 		$state['result_name'] = $report['result_name'];
 		$state['message']     = (string) $report['message'];
 		$state['error']       = is_array( $report['error'] ) ? $report['error'] : null;
-		$state['blocking']    = ! empty( $report['blocking'] );
-		// The flags as the engine last read them from the database: only a report that read
-		// it carries them (PET_CONFIG, PET_LOCKED and PET_INVALID answers never do).
-		if ( isset( $report['flags'], $report['cutovers'] ) && is_array( $report['flags'] ) && is_array( $report['cutovers'] )
-			&& ! in_array( (int) $report['result'], array( Pet_Engine::LOCKED, Pet_Engine::CONFIG, Pet_Engine::INVALID ), true ) ) {
+		// What the engine last read from the database: only a report that read it carries
+		// flags and work (PET_CONFIG, PET_LOCKED and PET_INVALID answers never do).
+		$read_database = ! in_array( (int) $report['result'], array( Pet_Engine::LOCKED, Pet_Engine::CONFIG, Pet_Engine::INVALID ), true );
+		if ( $read_database && isset( $report['flags'], $report['cutovers'] ) && is_array( $report['flags'] ) && is_array( $report['cutovers'] ) ) {
 			$state['cutovers'] = $report['cutovers'];
 			$state['flags']    = $report['flags'];
+		}
+		if ( $read_database && array_key_exists( 'work', $report ) ) {
+			$state['work']  = self::unfinished_work( $report['work'] );
+			$state['gates'] = is_string( $report['gates'] ?? null ) ? $report['gates'] : null;
+		}
+		if ( Pet_Engine::LOCKED !== (int) $report['result'] ) {
+			$state['handed_off_at'] = 0; // Whoever ran it, the handed-off run has happened.
 		}
 		$state['context']     = $context;
 		$state['arriving']    = (bool) $arriving;
@@ -107,6 +115,34 @@ class Pet_State {
 		}
 		self::save( $state, $old );
 		return $state;
+	}
+
+	/**
+	 * The unfinished items of a report's "work", with only what notices, the gate and the
+	 * Retry-After need: the option stays small however long the history of finished steps.
+	 *
+	 * @param mixed $work The report's "work".
+	 * @return array[]
+	 */
+	public static function unfinished_work( $work ) {
+		$keep = array_flip( array( 'version', 'migration', 'step', 'op', 'source', 'target', 'status', 'paused', 'throttle', 'gates', 'rows_done', 'rows_written', 'rows_estimated', 'rows_per_second', 'eta_seconds', 'percent', 'last_error', 'updated_at' ) );
+		$items = array();
+		foreach ( is_array( $work ) ? $work : array() as $item ) {
+			if ( is_array( $item ) && 'done' !== ( $item['status'] ?? null ) ) {
+				$items[] = array_intersect_key( $item, $keep );
+			}
+		}
+		return $items;
+	}
+
+	/**
+	 * Marks a deployment found on a visitor's request as handed to a background request:
+	 * PET's features close at once (mode "migrating") and the visitor does not wait.
+	 *
+	 * @param string|null $attempt_key Deployment key.
+	 */
+	public static function mark_handed_off( $attempt_key ) {
+		self::mark_migrating( $attempt_key, true );
 	}
 
 	/**
@@ -128,8 +164,9 @@ class Pet_State {
 	 * leaves it behind, and Pet_Upgrade_Policy runs the engine again once it is stale.
 	 *
 	 * @param string|null $attempt_key Deployment key of an automatic attempt.
+	 * @param bool        $handed_off  Whether a background request is to run it.
 	 */
-	public static function mark_migrating( $attempt_key = null ) {
+	public static function mark_migrating( $attempt_key = null, $handed_off = false ) {
 		$old   = self::get();
 		$state = $old;
 		if ( 'migrating' !== $state['mode'] || ! $state['migrating_since'] ) {
@@ -137,6 +174,9 @@ class Pet_State {
 		}
 		$state['mode']            = 'migrating';
 		$state['migrating_since'] = time();
+		if ( $handed_off ) {
+			$state['handed_off_at'] = time();
+		}
 		if ( null !== $attempt_key ) {
 			$state['attempt_key']  = $attempt_key;
 			$state['attempted_at'] = time();

@@ -52,6 +52,86 @@ class Pet_Status_View {
 	}
 
 	/**
+	 * One sentence on the unfinished data work of a state: how far, how fast, how long still,
+	 * or why it waits ("" when none). Reads only the state (no query).
+	 *
+	 * @param array $state State (see Pet_State::defaults()).
+	 * @return string
+	 */
+	public static function work_summary( array $state ) {
+		$parts = array();
+		foreach ( (array) $state['work'] as $item ) {
+			$parts[] = self::work_item_summary( $item );
+		}
+		return implode( ' ', $parts );
+	}
+
+	/**
+	 * How far the walk over a network's sites got, or "" when none is under way.
+	 *
+	 * @param array|null $queue The walk (Pet_Network_Queue::get()).
+	 * @return string
+	 */
+	public static function network_walk_summary( $queue ) {
+		if ( ! is_array( $queue ) || ! empty( $queue['finished_at'] ) ) {
+			return '';
+		}
+		return sprintf(
+			/* translators: 1: sites done, 2: sites in all, 3: failed sites. */
+			__( 'PET is updating the database of every site in the background: %1$s of %2$s done, %3$s failed.', 'pet' ),
+			number_format_i18n( (int) $queue['done'] ),
+			number_format_i18n( (int) $queue['total'] ),
+			number_format_i18n( (int) $queue['failed'] )
+		);
+	}
+
+	/**
+	 * One sentence on one work item.
+	 *
+	 * @param array $item A "work" item of a report.
+	 * @return string
+	 */
+	public static function work_item_summary( array $item ) {
+		$what = sprintf(
+			/* translators: 1: migration version, 2: step number, 3: backfill or copy_rows, 4: table. */
+			__( '%1$s step %2$d (%3$s of %4$s):', 'pet' ),
+			(string) ( $item['version'] ?? '' ),
+			(int) ( $item['step'] ?? 0 ),
+			(string) ( $item['op'] ?? '' ),
+			(string) ( $item['target'] ?? $item['source'] ?? '' )
+		);
+		if ( isset( $item['percent'] ) && null !== $item['percent'] ) {
+			$what .= ' ' . sprintf( /* translators: %s: a percentage. */ __( '%s %%', 'pet' ), number_format_i18n( (int) $item['percent'] ) );
+		}
+		$rows = (int) ( $item['rows_done'] ?? 0 );
+		if ( isset( $item['rows_estimated'] ) && null !== $item['rows_estimated'] ) {
+			/* translators: 1: rows done, 2: rows in all. */
+			$what .= ', ' . sprintf( __( '%1$s of about %2$s rows', 'pet' ), number_format_i18n( $rows ), number_format_i18n( (int) $item['rows_estimated'] ) );
+		} else {
+			/* translators: %s: rows done. */
+			$what .= ', ' . sprintf( __( '%s rows', 'pet' ), number_format_i18n( $rows ) );
+		}
+		if ( ! empty( $item['rows_per_second'] ) ) {
+			/* translators: %s: rows per second. */
+			$what .= ', ' . sprintf( __( '%s rows/s', 'pet' ), number_format_i18n( (int) $item['rows_per_second'] ) );
+		}
+		if ( ! empty( $item['paused'] ) ) {
+			return $what . '. ' . __( 'Paused by an operator; it continues with "Resume" or wp pet migrate resume.', 'pet' );
+		}
+		if ( 'failed' === ( $item['status'] ?? null ) ) {
+			return $what . '. ' . __( 'Stopped by a row that failed:', 'pet' ) . ' ' . (string) ( $item['last_error'] ?? '' );
+		}
+		if ( ! empty( $item['throttle'] ) ) {
+			return $what . '. ' . sprintf( /* translators: %s: why, in the engine's words. */ __( 'Waiting: %s', 'pet' ), (string) $item['throttle'] );
+		}
+		if ( isset( $item['eta_seconds'] ) && null !== $item['eta_seconds'] ) {
+			/* translators: %s: a duration such as "5 mins". */
+			return $what . ', ' . sprintf( __( 'about %s left.', 'pet' ), human_time_diff( 0, max( 1, (int) $item['eta_seconds'] ) ) );
+		}
+		return $what . '.';
+	}
+
+	/**
 	 * A label for a mode.
 	 *
 	 * @param string|null $mode Mode.

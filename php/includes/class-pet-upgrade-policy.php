@@ -34,11 +34,16 @@ class Pet_Upgrade_Policy {
 	 * @param string $key     Deployment key of the running code.
 	 * @param int    $now     Current time.
 	 * @param int    $pause   Seconds between automatic attempts that could not start.
+	 * @param bool   $inline  Whether this request may run migrations itself (an admin page,
+	 *                        WP-Cron): it does not wait for a run handed to the background.
 	 * @return string One of the constants.
 	 */
-	public static function decide( array $state, array $listing, $key, $now, $pause ) {
+	public static function decide( array $state, array $listing, $key, $now, $pause, $inline = false ) {
 		if ( ! empty( $state['activation_failure'] ) ) {
 			return self::NONE; // A halted activation waits for an administrator.
+		}
+		if ( $inline && ! empty( $state['handed_off_at'] ) ) {
+			return self::RUN; // A visitor's request found it; an admin page need not wait.
 		}
 		if ( 'migrating' === $state['mode'] ) {
 			// Someone is migrating: leave it alone, unless the mark outlived any real run.

@@ -1,0 +1,372 @@
+"""Issue 15: WordPress runs the long data migrations. Slices from WP-Cron and from the admin
+loopback, a visitor's request that hands a deployment off instead of running it, progress
+where people look, gating by what the migration declares, cut-over controls, WP-CLI."""
+
+import json
+import os
+import re
+import statistics
+import time
+
+import harness
+from runner import test
+from test_plugin import BUNDLED, app_password, clean_debug_log, state
+
+ORDERS = '2026_04_01_0001'
+ORDERS_FILE = ORDERS + '_create_orders.json'
+ORDERS_MIGRATION = {
+    'description': 'Orders of the shop, as an older PET kept them.',
+    'steps': [{
+        'op': 'create_table', 'table': 'pet_orders',
+        'columns': [{'name': 'id', 'type': 'bigint', 'auto_increment': True},
+                    {'name': 'total', 'type': 'decimal', 'precision': 10, 'scale': 2},
+                    {'name': 'status', 'type': 'string', 'length': 20}],
+        'primary_key': ['id'],
+    }],
+}
+CENTS = '2026_04_02_0001'
+CENTS_FILE = CENTS + '_order_cents.json'
+CENTS_MIGRATION = {
+    'description': 'Amounts in cents, computed from the totals in the background.',
+    'gates': 'writes',
+    'steps': [
+        {'op': 'add_column', 'table': 'pet_orders', 'column': {'name': 'total_cents', 'type': 'bigint', 'nullable': True}},
+        {'op': 'backfill', 'table': 'pet_orders', 'set': {'total_cents': 'ROUND(total * 100)'}, 'where': "status <> 'trash'"},
+    ],
+}
+V2 = '2026_04_03_0001'
+V2_FILE = V2 + '_orders_v2.json'
+V2_MIGRATION = {
+    'description': 'Orders move to pet_orders_v2: amounts in cents, states in capitals.',
+    'gates': 'nothing',
+    'steps': [
+        {'op': 'create_table', 'table': 'pet_orders_v2',
+         'columns': [{'name': 'id', 'type': 'bigint'},
+                     {'name': 'cents', 'type': 'bigint', 'nullable': True},
+                     {'name': 'state', 'type': 'string', 'length': 20}],
+         'primary_key': ['id']},
+        {'op': 'copy_rows', 'from': 'pet_orders', 'to': 'pet_orders_v2',
+         'columns': {'id': 'id', 'cents': 'ROUND(total * 100)', 'state': 'UPPER(status)'},
+         'cutover': 'orders_v2',
+         'reverse': {'total': 'CAST(cents / 100 AS DECIMAL(10,2))', 'status': 'LOWER(state)'}},
+    ],
+}
+
+
+def wp(site, command, args=(), env=None, **assoc):
+    """`wp pet migrate COMMAND [ARGS] [--ASSOC=VALUE]` through the WP-CLI stand-in: (exit, output)."""
+    code = "return WP_CLI::run( %s, json_decode( %s, true ), json_decode( %s, true ) );" % (
+        harness.php_str('pet migrate ' + command), harness.php_str(json.dumps(assoc)), harness.php_str(json.dumps(list(args))))
+    out = site.php(code, cli_standin=True, env=env)
+    return out['exit'], out['stdout'] + out['stderr']
+
+
+def fill_orders(site, rows, prefix='wp_'):
+    """Rows like a shop's: one in ten trashed (the backfill skips those). ANALYZE TABLE, as
+    InnoDB does by itself a little later, so the engine's row estimate (and so its ETA) is
+    what a site that has had the rows for a while would see."""
+    site.db.run("INSERT INTO `%spet_orders` (id, total, status) SELECT seq, (seq %% 1000) + 0.99, "
+                "IF(seq %% 10 = 0, 'trash', 'paid') FROM seq_1_to_%d; ANALYZE TABLE `%spet_orders`;" % (prefix, rows, prefix),
+                site.database)
+
+
+def deploy(site, file_name, migration, settle=True):
+    site.write_migration(file_name, json.dumps(migration, indent=2), settle=settle)
+
+
+def percentile(values, p):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100.0 * (len(ordered) - 1))))]
+
+
+def timed_get(client, path):
+    t0 = time.monotonic()
+    resp = client.get(path)
+    return resp, (time.monotonic() - t0) * 1000
+
+
+def runner_option(site):
+    return site.php("return get_option( 'pet_migrate_runner' );")
+
+
+def backfill_mismatches(site):
+    return int(site.db.scalar(
+        "SELECT COUNT(*) FROM wp_pet_orders WHERE (status <> 'trash' AND (total_cents IS NULL OR total_cents <> ROUND(total * 100))) "
+        "OR (status = 'trash' AND total_cents IS NOT NULL)", site.database))
+
+
+@test()
+def test_wp_cron_drives_a_200k_row_backfill_while_visitors_are_served(ctx):
+    """A deployment with a 200,000-row backfill, found by a visitor's request and then moved
+    only by WP-Cron slices (no WP-CLI, no admin page): the visitor's request takes the time of
+    an ordinary one, front-end pages are served throughout (latency against the same pages
+    with no work running), PET's REST writes answer 503 with a Retry-After from the ETA while
+    its reads work, and the backfill ends exactly right."""
+    rows = int(os.environ.get('PET_WP_BACKFILL_ROWS', '200000'))
+    # WP-Cron on, one-second slices, and no loopback: WP-Cron alone moves the work.
+    site = ctx.site(wp_cron=True, config_lines=["define( 'PET_MIGRATE_SLICE_SECONDS', 1 );"])
+    with open(os.path.join(site.dir, 'wp-content', 'mu-plugins', 'pet-test-no-loopback.php'), 'w') as f:
+        f.write("<?php\nadd_filter( 'pet_migrate_loopback', '__return_false' );\n")
+    deploy(site, ORDERS_FILE, ORDERS_MIGRATION, settle=False)
+    ctx.require(site.activate() is None, 'activation')
+    fill_orders(site, rows)
+    admin_auth = app_password(site, 'admin')
+    site.start_server()
+    client = harness.Client(site)
+    pages = ['/', '/?p=1', '/?page_id=2']
+    for path in pages:
+        client.get(path)  # warm the workers' opcache
+    quiet = [timed_get(client, pages[i % len(pages)])[1] for i in range(60)]
+
+    deploy(site, CENTS_FILE, CENTS_MIGRATION)
+    first, first_ms = timed_get(client, '/')
+    ctx.equal(first.status, 200, 'the request that found the deployment is served')
+    ctx.figure('request that found the deployment: %.0f ms (ordinary request p50 %.0f ms, p99 %.0f ms)'
+               % (first_ms, statistics.median(quiet), percentile(quiet, 99)))
+    ctx.check(first_ms < max(3 * statistics.median(quiet), statistics.median(quiet) + 150),
+              'the visitor did not wait for the migration (%.0f ms against p50 %.0f ms)' % (first_ms, statistics.median(quiet)))
+
+    started = time.monotonic()
+    busy, statuses, gated = [], [], []
+    deadline = started + 300
+    while time.monotonic() < deadline:
+        resp, ms = timed_get(client, pages[len(busy) % len(pages)])
+        busy.append(ms)
+        statuses.append(resp.status)
+        text = site.state_text()
+        if 's:5:"gates";s:6:"writes"' in text and len(gated) < 3:
+            write = client.request('/wp-json/pet/v1/projects', data=json.dumps({'title': 'During the backfill'}).encode(),
+                                   headers={'Authorization': admin_auth, 'Content-Type': 'application/json'}, method='POST')
+            read = client.get('/wp-json/pet/v1/projects', headers={'Authorization': admin_auth})
+            gated.append((write.status, write.headers.get('Retry-After'), read.status,
+                          write.json().get('code') if write.status == 503 else None))
+        if 's:4:"mode";s:5:"ready"' in text and 's:6:"result";i:0;' in text:
+            break
+    elapsed = time.monotonic() - started
+    ctx.require('s:4:"mode";s:5:"ready"' in site.state_text(), 'the work finished within 300 s (state: %s)' % site.state_text()[:300])
+    ctx.equal(set(statuses), {200}, 'every front-end request during the work served')
+    ctx.equal(backfill_mismatches(site), 0, 'every non-trashed row has total_cents = ROUND(total * 100), trashed rows none')
+    runner = runner_option(site)
+    origins = runner.get('origins', {})
+    ctx.check(origins.get('cron', 0) >= 2 and not origins.get('loopback'), 'WP-Cron alone ran the slices (%r)' % origins)
+    ctx.equal(runner.get('killed'), 0, 'no slice killed')
+    ctx.check(any(g[0] == 503 for g in gated), 'a REST write during the work answered 503 (%r)' % gated)
+    for write_status, retry_after, read_status, code in gated:
+        if write_status == 503:
+            ctx.check(retry_after is not None and 5 <= int(retry_after) <= 3600, 'Retry-After from the ETA: %r' % retry_after)
+            ctx.equal(read_status, 200, 'a REST read during the work')
+            ctx.equal(code, 'pet_migrating', 'the write is told PET is being updated')
+    after = client.request('/wp-json/pet/v1/projects', data=json.dumps({'title': 'After the backfill'}).encode(),
+                           headers={'Authorization': admin_auth, 'Content-Type': 'application/json'}, method='POST')
+    ctx.equal(after.status, 201, 'REST writes work again once the backfill is done')
+    ctx.equal(site.php("return wp_next_scheduled( 'pet_migrate_slice' );"), False, 'no slice left scheduled')
+    ctx.figure('backfill of %d rows driven by WP-Cron: %.1f s, %d slices (%r), %d front-end requests served meanwhile'
+               % (rows, elapsed, runner.get('slices', 0), origins, len(busy)))
+    ctx.figure('front-end latency: quiet p50 %.0f ms / p99 %.0f ms; during the work p50 %.0f ms / p99 %.0f ms'
+               % (statistics.median(quiet), percentile(quiet, 99), statistics.median(busy), percentile(busy, 99)))
+    ctx.figure('REST during the work (write status, Retry-After, read status, code): %r' % gated)
+    clean_debug_log(ctx, site)
+
+
+@test()
+def test_visitor_hands_the_deployment_off_and_an_admin_page_runs_it(ctx):
+    """A visitor's request that finds a new migration does not run it: PET's features close
+    (REST 503 pet_migrating with Retry-After) until a background request or an admin page
+    runs it; here WP-Cron is off and the loopback cannot arrive (no server), so nothing runs
+    until the administrator opens an admin page, which runs it inline."""
+    site = ctx.site()
+    ctx.require(site.activate() is None, 'activation')
+    events_before = len(site.events())
+    deploy(site, ORDERS_FILE, ORDERS_MIGRATION)
+    t0 = time.monotonic()
+    site.php("do_action( 'pet_test_front_end' ); return true;", uri='/')
+    ctx.figure('a visitor request (wp-eval, no server) that found the deployment: %.0f ms' % ((time.monotonic() - t0) * 1000))
+    ctx.equal([r[0] for r in site.registry()], [BUNDLED], 'the visitor request applied nothing')
+    ctx.equal(len(site.events()), events_before, 'the visitor request did not run the engine')
+    st = state(site)
+    ctx.check(st['handed_off_at'] > 0 and st['mode'] == 'migrating', 'handed off: %r' % {k: st[k] for k in ('mode', 'handed_off_at')})
+    ctx.check(site.php("return (bool) wp_next_scheduled( 'pet_migrate_slice' );"), 'a slice is scheduled')
+    site.start_server()
+    anon = harness.Client(site)
+    for _ in range(3):
+        ctx.equal(anon.get('/').status, 200, 'front end served while handed off')
+    sub_auth = app_password(site, 'subscriber')
+    gated = anon.get('/wp-json/pet/v1/projects', headers={'Authorization': sub_auth})
+    ctx.equal(gated.status, 503, 'PET routes closed until the schema steps ran')
+    ctx.equal(gated.json().get('code') if gated.status == 503 else None, 'pet_migrating', 'error code')
+    ctx.equal(gated.headers.get('Retry-After'), '30', 'Retry-After while schema steps wait')
+    ctx.equal([r[0] for r in site.registry()], [BUNDLED], 'still nothing ran: visitors do not run it')
+
+    admin = harness.Client(site).login('admin', harness.ADMIN_PASSWORD)
+    admin.get('/wp-admin/')
+    site.wait_for_background(30)
+    ctx.equal([r[0] for r in site.registry()], [BUNDLED, ORDERS], 'the admin page ran it')
+    ctx.equal(anon.get('/wp-json/pet/v1/projects', headers={'Authorization': sub_auth}).status, 200, 'PET routes open again')
+    ctx.equal(state(site)['handed_off_at'], 0, 'hand-off cleared')
+    clean_debug_log(ctx, site)
+
+
+STALL_MU_PLUGIN = """<?php
+// Test only: the stall shows at once, and admin pages send no loopback unless asked.
+add_filter( 'pet_migrate_stall_seconds', function () { return 0; } );
+add_filter( 'pet_migrate_loopback_seconds', function () { return (int) get_option( 'pet_test_loopback_seconds', PHP_INT_MAX ); } );
+"""
+
+
+@test()
+def test_progress_notice_stall_warning_and_admin_loopback(ctx):
+    """With WP-Cron disabled (DISABLE_WP_CRON) the data work does not move by itself: the
+    administrator's notice says so, with the WP-CLI command; the progress notice shows
+    percentage, rows and what PET's features do meanwhile; the admin loopback (allowed once
+    more) then moves the work to the end without WP-Cron."""
+    site = ctx.site()
+    with open(os.path.join(site.dir, 'wp-content', 'mu-plugins', 'pet-test-stall.php'), 'w') as f:
+        f.write(STALL_MU_PLUGIN)
+    deploy(site, ORDERS_FILE, ORDERS_MIGRATION, settle=False)
+    ctx.require(site.activate() is None, 'activation')
+    fill_orders(site, 30000)
+    site.start_server()
+    admin = harness.Client(site).login('admin', harness.ADMIN_PASSWORD)
+    subscriber = harness.Client(site).login('subscriber', harness.SUBSCRIBER_PASSWORD)
+    deploy(site, CENTS_FILE, CENTS_MIGRATION, settle=True)
+    page = admin.get('/wp-admin/')  # an admin page runs the schema steps inline; the backfill is queued
+    st = state(site)
+    ctx.equal((st['mode'], st['gates']), ('background', 'writes'), 'queued: mode and gates')
+    page = admin.get('/wp-admin/index.php')
+    text = harness.notice_text(page)
+    ctx.contains(text, 'PET is updating its data in the background.', 'progress notice')
+    ctx.contains(text, 'step 2 (backfill of wp_pet_orders)', 'the step named')
+    ctx.contains(text, 'does not change it', 'what "gates": "writes" means, in words')
+    ctx.contains(text, 'DISABLE_WP_CRON', 'the stall explained')
+    ctx.contains(text, 'wp pet migrate resume', 'the command that runs the work instead')
+    ctx.absent(harness.notice_text(subscriber.get('/wp-admin/profile.php')), 'PET', 'subscribers see no notice')
+    ctx.equal(backfill_mismatches(site) > 0, True, 'nothing moved without WP-Cron and loopback')
+
+    site.php("update_option( 'pet_test_loopback_seconds', 0 ); return true;")
+    started = time.monotonic()
+    while time.monotonic() - started < 60 and 's:4:"mode";s:5:"ready"' not in site.state_text():
+        admin.get('/wp-admin/index.php')
+        time.sleep(0.3)
+    ctx.require('s:4:"mode";s:5:"ready"' in site.state_text(), 'the loopback finished the work')
+    ctx.equal(backfill_mismatches(site), 0, 'backfill exact')
+    origins = runner_option(site).get('origins', {})
+    ctx.check(origins.get('loopback', 0) >= 1 and origins.get('cron', 0) == 0, 'moved by the loopback only: %r' % origins)
+    ctx.figure('30,000-row backfill finished by admin loopbacks in %.1f s (%r)' % (time.monotonic() - started, origins))
+    ctx.absent(harness.notice_text(admin.get('/wp-admin/index.php')), 'in the background', 'no progress notice once done')
+    clean_debug_log(ctx, site)
+
+
+@test()
+def test_cutover_from_the_operator_screen(ctx):
+    """The operator screen shows the cut-over's phase and verification and offers what the
+    phase allows, each a nonce-protected form with a confirmation: Verify, Switch on (5 %),
+    Switch off, Switch on (100 %), Finalize. A forged form is refused; each switch is an event
+    naming the user; pet_cutover_enabled() follows the cached flags with no query."""
+    site = ctx.site()
+    deploy(site, ORDERS_FILE, ORDERS_MIGRATION, settle=False)
+    ctx.require(site.activate() is None, 'activation')
+    fill_orders(site, 5000)
+    deploy(site, V2_FILE, V2_MIGRATION, settle=True)
+    code, out = wp(site, 'run')
+    ctx.equal(code, 1, 'run: applied, the copy queued (PET_PENDING)')
+    code, out = wp(site, 'resume')
+    ctx.equal(code, 0, 'resume: the copy done')
+    site.start_server()
+    admin = harness.Client(site).login('admin', harness.ADMIN_PASSWORD)
+    screen = '/wp-admin/tools.php?page=pet-migrations'
+
+    def forms(page):
+        return re.findall(r'<form[^>]*class="pet-cutover-form pet-cutover-(\w+)"', page.body)
+
+    def submit(kind, percent=None):
+        page = admin.get(screen)
+        action, fields = admin.form_fields(page, 'pet-cutover-' + kind)
+        ctx.require(fields and fields.get('_wpnonce'), 'the %s form with a nonce' % kind)
+        if percent is not None:
+            fields['percent'] = str(percent)
+        return admin.post(action, fields)
+
+    page = admin.get(screen)
+    ctx.contains(page.text(), 'orders_v2', 'the flag on the screen')
+    ctx.contains(page.text(), 'not verified yet', 'phase syncing in words')
+    ctx.equal(forms(page), ['verify'], 'before verification only Verify is offered')
+    ctx.contains(page.body, 'return window.confirm(', 'the forms ask for confirmation')
+
+    forged = admin.post('/wp-admin/admin-post.php', {'action': 'pet_migrate_cutover', 'flag': 'orders_v2', 'switch': 'on', '_wpnonce': 'forged'})
+    ctx.check(forged.status in (403, 200) and 'link you followed has expired' in forged.text(), 'a forged switch is refused')
+    ctx.equal(state(site)['flags'], {'orders_v2': 0}, 'flag still off after the forged form')
+
+    done = submit('verify')
+    ctx.contains(done.text(), 'Passed.', 'verification passed, shown with its figures')
+    ctx.equal(forms(done), ['verify', 'on'], 'after verification: Verify again or Switch on')
+    done = submit('on', 5)
+    ctx.equal(state(site)['flags'], {'orders_v2': 5}, 'on for 5 % (cached flags)')
+    ctx.equal(forms(done), ['on', 'off'], 'at 5 %: more, or off')
+    share = site.php("$on = 0; for ( $i = 1; $i <= 2000; $i++ ) { $on += pet_cutover_enabled( 'orders_v2', 'user-' . $i ) ? 1 : 0; } return $on;")
+    ctx.check(40 <= share <= 160, 'about 5 %% of 2,000 keys see it on: %d' % share)
+    submit('off')
+    ctx.equal(state(site)['flags'], {'orders_v2': 0}, 'off')
+    submit('verify')
+    submit('on', 100)
+    done = admin.get(screen)
+    ctx.equal(forms(done), ['off', 'finalize'], 'at 100 %: off or finalize')
+    ctx.check(site.php("return pet_cutover_enabled( 'orders_v2' );"), 'on for everyone')
+    done = submit('finalize')
+    ctx.contains(done.text(), 'Finalized', 'finalized')
+    ctx.equal(forms(done), [], 'nothing more to switch')
+    ctx.equal(sorted(site.tables()) == sorted(set(site.tables())), True, 'tables listed')
+    ctx.contains(site.tables(), 'wp_pet_orders', 'the old table is kept')
+    switches = [' '.join(e) for e in site.events() if 'cutover' in e and re.search(r'switched|finalized', ' '.join(e))]
+    ctx.equal(len(switches), 4, 'four switches recorded (on 5 %, off, on, finalize)')
+    ctx.check(all('by wordpress:admin (user 1) from the PET Migrations screen' in e for e in switches),
+              'every switch an event naming the user: %r' % switches)
+    clean_debug_log(ctx, site)
+
+
+@test()
+def test_wp_cli_resume_pause_verify_cutover(ctx):
+    """`wp pet migrate resume` runs slices to the end with a progress bar on a terminal;
+    `pause` holds the work (WP-Cron then leaves it alone) and `resume` continues it; `verify`
+    and `cutover` print the flag and exit with the engine's codes (refused 1, unknown 5,
+    usage 1); --format=json is parseable."""
+    site = ctx.site()
+    deploy(site, ORDERS_FILE, ORDERS_MIGRATION, settle=False)
+    ctx.require(site.activate() is None, 'activation')
+    fill_orders(site, 20000)
+    deploy(site, CENTS_FILE, CENTS_MIGRATION, settle=False)
+    deploy(site, V2_FILE, V2_MIGRATION, settle=True)
+    code, out = wp(site, 'run')
+    ctx.equal(code, 1, 'run: schema applied, data work queued')
+    code, out = wp(site, 'pause')
+    ctx.equal(code, 0, 'pause exits 0')
+    ctx.contains(out, 'yes', 'the work listed as paused')
+    st = state(site)
+    ctx.check(st['work'] and all(item['paused'] for item in st['work']), 'every item paused in the cached state')
+    ctx.equal(site.php("wp_clear_scheduled_hook( 'pet_migrate_slice' ); "
+                       "Pet_Background_Runner::on_pending_work( array( 'work' => Pet_State::get()['work'] ) ); "
+                       "return wp_next_scheduled( 'pet_migrate_slice' );"), False, 'no slice scheduled for paused work')
+    code, out = wp(site, 'cutover', args=['orders_v2', 'on'])
+    ctx.equal(code, 1, 'cutover on while copying: refused (PET_PENDING)')
+    ctx.contains(out, 'cutover_refused' if 'cutover_refused' in out else 'copy', 'why it was refused')
+    code, out = wp(site, 'cutover', args=['no_such_flag', 'on'])
+    ctx.equal(code, 5, 'unknown flag: PET_CONFIG')
+    code, out = wp(site, 'cutover', args=['orders_v2', 'sideways'])
+    ctx.equal(code, 1, 'usage error: exit 1')
+
+    code, out = wp(site, 'resume', env={'SHELL_PIPE': '0'}, budget='0.3')
+    ctx.equal(code, 0, 'resume runs slices to the end (exit 0)')
+    ctx.contains(out, 'Background work', 'progress bar drawn on a terminal')
+    ctx.contains(out, '100/100', 'the bar reaches 100')
+    ctx.equal(backfill_mismatches(site), 0, 'backfill exact')
+    code, out = wp(site, 'verify', args=['orders_v2'], format='json')
+    ctx.equal(code, 0, 'verify passes (exit 0)')
+    rows = json.loads(out[out.index('['):out.rindex(']') + 1]) if '[' in out else []
+    ctx.equal([(r['flag'], r['phase'], r['passed']) for r in rows], [('orders_v2', 'verified', 'yes')], 'verify --format=json')
+    code, out = wp(site, 'cutover', args=['orders_v2', 'on'], percent='20')
+    ctx.equal(code, 0, 'cutover on --percent=20')
+    ctx.equal(state(site)['flags'], {'orders_v2': 20}, 'the cached flags follow the CLI at once')
+    code, out = wp(site, 'cutover', args=['orders_v2', 'finalize'])
+    ctx.equal(code, 5, 'finalize below 100 %: PET_CONFIG')
+    events = [' '.join(e) for e in site.events() if 'cutover' in e]
+    ctx.check(any('wp-cli' in e for e in events), 'the switch names wp-cli as the actor')
+    clean_debug_log(ctx, site)

@@ -1,0 +1,242 @@
+<?php
+/**
+ * The operator screen's cut-over section: each flag's phase and verification, and the switch.
+ *
+ * @package PET
+ */
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * Shows every cut-over flag (a copy_rows step with "cutover") and offers what its phase
+ * allows: Verify while it is off, On (for a share of users) once verified, Off while on,
+ * Finalize at 100 %. Each is a nonce-protected form with a confirmation; the engine decides
+ * (it refuses what its rules refuse, and says why), and the switch is recorded as an audit
+ * event naming the user. The flags that pet_cutover_enabled() reads are cached from the
+ * report the switch returns, so no page asks the database.
+ */
+class Pet_Cutover_Controls {
+
+	/** admin-post action. */
+	const ACTION = 'pet_migrate_cutover';
+
+	/** Budget of a Verify click, in milliseconds (a pass cut short goes on at the next). */
+	const VERIFY_BUDGET_MS = 20000;
+
+	/**
+	 * Hooks.
+	 */
+	public static function register() {
+		add_action( 'admin_post_' . self::ACTION, array( __CLASS__, 'handle' ) );
+	}
+
+	/**
+	 * The section.
+	 *
+	 * @param array $cutovers The report's "cutovers".
+	 */
+	public static function render( array $cutovers ) {
+		echo '<h2>' . esc_html__( 'Cut-overs', 'pet' ) . '</h2>';
+		if ( ! $cutovers ) {
+			echo '<p class="pet-cutovers-empty">' . esc_html__( 'No migration declares a cut-over.', 'pet' ) . '</p>';
+			return;
+		}
+		self::render_outcome();
+		echo '<table class="widefat striped pet-cutovers"><thead><tr>';
+		foreach ( array( __( 'Flag', 'pet' ), __( 'Tables', 'pet' ), __( 'Phase', 'pet' ), __( 'Share on', 'pet' ), __( 'Verification', 'pet' ), __( 'Switch', 'pet' ) ) as $label ) {
+			echo '<th scope="col">' . esc_html( $label ) . '</th>';
+		}
+		echo '</tr></thead><tbody>';
+		foreach ( $cutovers as $cutover ) {
+			$flag = (string) ( $cutover['flag'] ?? '' );
+			echo '<tr data-flag="' . esc_attr( $flag ) . '">';
+			echo '<td><code>' . esc_html( $flag ) . '</code></td>';
+			echo '<td>' . esc_html( ( $cutover['source_table'] ?? '' ) . ' → ' . ( $cutover['target_table'] ?? '' ) ) . '</td>';
+			echo '<td class="pet-phase">' . esc_html( self::phase_label( (string) ( $cutover['phase'] ?? '' ) ) ) . '</td>';
+			echo '<td>' . esc_html( number_format_i18n( (int) ( $cutover['percent'] ?? 0 ) ) . ' %' ) . '</td>';
+			echo '<td class="pet-verification">' . esc_html( self::verification_text( $cutover ) ) . '</td>';
+			echo '<td>';
+			self::render_buttons( $cutover );
+			echo '</td></tr>';
+		}
+		echo '</tbody></table>';
+	}
+
+	/**
+	 * The forms a phase allows.
+	 *
+	 * @param array $cutover A "cutovers" item.
+	 */
+	private static function render_buttons( array $cutover ) {
+		$flag  = (string) ( $cutover['flag'] ?? '' );
+		$phase = (string) ( $cutover['phase'] ?? '' );
+		$on    = (int) ( $cutover['percent'] ?? 0 ) > 0;
+		if ( 'finalized' === $phase ) {
+			echo esc_html__( 'Finalized: the old table is no longer kept in step.', 'pet' );
+			return;
+		}
+		if ( ! $on && 'copying' !== $phase ) {
+			/* translators: %s: flag name. */
+			self::render_form( $flag, 'verify', __( 'Verify', 'pet' ), sprintf( __( 'Compare every row of the copy for %s with its source now (and repair what differs)?', 'pet' ), $flag ) );
+		}
+		if ( 'verified' === $phase || ( 'cut_over' === $phase && (int) $cutover['percent'] < 100 ) ) {
+			/* translators: %s: flag name. */
+			self::render_form( $flag, 'on', __( 'Switch on', 'pet' ), sprintf( __( 'Switch %s on? The share of users given here will use the new table; the old one stays in step, and Switch off goes back.', 'pet' ), $flag ), true );
+		}
+		if ( $on ) {
+			/* translators: %s: flag name. */
+			self::render_form( $flag, 'off', __( 'Switch off', 'pet' ), sprintf( __( 'Switch %s off? Everyone goes back to the old table, which holds every write made meanwhile.', 'pet' ), $flag ) );
+		}
+		if ( 'cut_over' === $phase && 100 === (int) $cutover['percent'] ) {
+			/* translators: %s: flag name. */
+			self::render_form( $flag, 'finalize', __( 'Finalize', 'pet' ), sprintf( __( 'Finalize %s? The old table stops being kept in step, so switching back is no longer possible. No table is dropped.', 'pet' ), $flag ) );
+		}
+		if ( 'copying' === $phase ) {
+			echo esc_html__( 'Available once the copy is done.', 'pet' );
+		}
+	}
+
+	/**
+	 * One nonce-protected form whose button asks for confirmation.
+	 *
+	 * @param string $flag    Flag.
+	 * @param string $action  verify | on | off | finalize.
+	 * @param string $label   Button label.
+	 * @param string $confirm Confirmation question.
+	 * @param bool   $percent Whether to ask for a share.
+	 */
+	private static function render_form( $flag, $action, $label, $confirm, $percent = false ) {
+		printf(
+			'<form method="post" action="%s" class="pet-cutover-form pet-cutover-%s" style="display:inline-block;margin:0 .5em .3em 0" onsubmit="return window.confirm(%s);">',
+			esc_url( admin_url( 'admin-post.php' ) ),
+			esc_attr( $action ),
+			esc_attr( wp_json_encode( $confirm ) )
+		);
+		printf( '<input type="hidden" name="action" value="%s" />', esc_attr( self::ACTION ) );
+		printf( '<input type="hidden" name="flag" value="%s" /><input type="hidden" name="switch" value="%s" />', esc_attr( $flag ), esc_attr( $action ) );
+		wp_nonce_field( self::ACTION . ':' . $flag );
+		if ( $percent ) {
+			printf(
+				'<label>%s <input type="number" name="percent" min="1" max="100" value="100" style="width:5em" /> %%</label> ',
+				esc_html__( 'for', 'pet' )
+			);
+		}
+		submit_button( $label, 'on' === $action ? 'primary' : 'secondary', 'submit', false );
+		echo '</form>';
+	}
+
+	/**
+	 * admin-post: verify or switch a flag, then back to the screen with the outcome.
+	 */
+	public static function handle() {
+		if ( ! Pet_Admin_Page::current_user_can_manage() ) {
+			wp_die( esc_html__( 'Sorry, you are not allowed to switch PET cut-overs.', 'pet' ), 403 );
+		}
+		// phpcs:disable WordPress.Security.NonceVerification -- verified just below, per flag.
+		$flag   = isset( $_POST['flag'] ) ? sanitize_text_field( wp_unslash( $_POST['flag'] ) ) : '';
+		$switch = isset( $_POST['switch'] ) ? sanitize_key( wp_unslash( $_POST['switch'] ) ) : '';
+		// phpcs:enable
+		check_admin_referer( self::ACTION . ':' . $flag );
+		if ( 'verify' === $switch ) {
+			$report = Pet_Runner::verify_site( null, array( 'budget_ms' => self::VERIFY_BUDGET_MS ) );
+		} elseif ( in_array( $switch, array( 'on', 'off', 'finalize' ), true ) ) {
+			$request = array(
+				'flag'   => $flag,
+				'action' => $switch,
+				'actor'  => self::actor(),
+			);
+			if ( 'on' === $switch ) {
+				$request['percent'] = isset( $_POST['percent'] ) ? max( 1, min( 100, (int) $_POST['percent'] ) ) : 100; // phpcs:ignore WordPress.Security.NonceVerification -- verified above.
+			}
+			$report = Pet_Runner::cutover_site( $request );
+		} else {
+			wp_die( esc_html__( 'Unknown cut-over action.', 'pet' ), 400 );
+		}
+		set_transient(
+			'pet_migrate_cutover_outcome_' . get_current_user_id(),
+			array(
+				'flag'    => $flag,
+				'switch'  => $switch,
+				'result'  => (int) $report['result'],
+				'message' => (string) $report['message'],
+			),
+			MINUTE_IN_SECONDS * 5
+		);
+		wp_safe_redirect( Pet_Admin_Page::url() . '#pet-cutovers' );
+		exit;
+	}
+
+	/**
+	 * Who switched, for the audit event: the user and where from.
+	 *
+	 * @return string
+	 */
+	public static function actor() {
+		$user = wp_get_current_user();
+		return substr( sprintf( 'wordpress:%s (user %d) from the PET Migrations screen', $user->user_login, $user->ID ), 0, 200 );
+	}
+
+	/**
+	 * The outcome of the last click, once.
+	 */
+	private static function render_outcome() {
+		$key     = 'pet_migrate_cutover_outcome_' . get_current_user_id();
+		$outcome = get_transient( $key );
+		if ( ! is_array( $outcome ) ) {
+			return;
+		}
+		delete_transient( $key );
+		$ok = Pet_Engine::OK === $outcome['result'];
+		printf(
+			'<div class="notice %s inline pet-cutover-outcome"><p>%s</p></div>',
+			$ok ? 'notice-success' : 'notice-warning',
+			esc_html( $outcome['message'] )
+		);
+	}
+
+	/**
+	 * A phase in words.
+	 *
+	 * @param string $phase Phase.
+	 * @return string
+	 */
+	public static function phase_label( $phase ) {
+		$labels = array(
+			'copying'   => __( 'Copying', 'pet' ),
+			'syncing'   => __( 'Copied, kept in step; not verified yet', 'pet' ),
+			'verified'  => __( 'Verified; ready to switch', 'pet' ),
+			'cut_over'  => __( 'Switched on', 'pet' ),
+			'finalized' => __( 'Finalized', 'pet' ),
+		);
+		return $labels[ $phase ] ?? $phase;
+	}
+
+	/**
+	 * Verification figures in words.
+	 *
+	 * @param array $cutover A "cutovers" item.
+	 * @return string
+	 */
+	public static function verification_text( array $cutover ) {
+		$v = is_array( $cutover['verification'] ?? null ) ? $cutover['verification'] : array();
+		if ( empty( $v['started_at'] ) ) {
+			return __( 'Not verified yet.', 'pet' );
+		}
+		$text = sprintf(
+			/* translators: 1: ranges checked, 2: mismatches found, 3: mismatches repaired. */
+			__( '%1$s ranges checked, %2$s differed, %3$s repaired.', 'pet' ),
+			number_format_i18n( (int) ( $v['ranges_checked'] ?? 0 ) ),
+			number_format_i18n( (int) ( $v['mismatches_found'] ?? 0 ) ),
+			number_format_i18n( (int) ( $v['mismatches_repaired'] ?? 0 ) )
+		);
+		if ( ! empty( $v['passed'] ) ) {
+			$text = __( 'Passed.', 'pet' ) . ' ' . $text;
+		} elseif ( ! empty( $v['in_progress'] ) ) {
+			$text = __( 'In progress.', 'pet' ) . ' ' . $text;
+		}
+		if ( ! empty( $v['problem'] ) ) {
+			$text .= ' ' . (string) $v['problem'];
+		}
+		return $text;
+	}
+}
