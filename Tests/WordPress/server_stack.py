@@ -93,14 +93,18 @@ def fpm_modules(env=None):
     return modules
 
 
-def conf_d_without_pet(workdir):
-    """A copy of FPM's conf.d without the package's pet_migrate link (for figures without it)."""
-    path = os.path.join(workdir, 'fpm-conf.d-without-pet')
+def conf_d_without_pet(workdir, extension=None):
+    """A copy of FPM's conf.d without the package's pet_migrate link (for figures without it),
+    or with `extension` (a built pet_migrate.so) loaded instead."""
+    path = os.path.join(workdir, 'fpm-conf.d-without-pet' if extension is None else 'fpm-conf.d-build')
     shutil.rmtree(path, ignore_errors=True)
     os.makedirs(path)
     for ini in sorted(glob.glob(os.path.join(FPM_CONF_D, '*.ini'))):
         if 'pet_migrate' not in os.path.basename(ini):
             os.symlink(os.path.realpath(ini), os.path.join(path, os.path.basename(ini)))
+    if extension is not None:
+        with open(os.path.join(path, '90-pet_migrate-build.ini'), 'w') as f:
+            f.write('extension=%s\n' % extension)
     return path
 
 
@@ -161,8 +165,11 @@ def maps_library(pid, name):
 class Fpm:
     """php-fpm8.2 in the foreground with its own php-fpm.conf: one static pool on loopback."""
 
-    def __init__(self, workdir, port, workers=4, max_requests=0, scan_dir=None):
+    def __init__(self, workdir, port, workers=4, max_requests=0, scan_dir=None, terminate_timeout='120s',
+                 track_finished=False):
         self.dir = os.path.join(workdir, 'fpm')
+        self.terminate_timeout = terminate_timeout
+        self.track_finished = track_finished
         os.makedirs(self.dir, exist_ok=True)
         self.port = port
         self.workers = workers
@@ -190,14 +197,16 @@ listen.backlog = 511
 pm = static
 pm.max_children = {workers}
 pm.max_requests = {max_requests}
-request_terminate_timeout = 120s
+request_terminate_timeout = {terminate_timeout}
+request_terminate_timeout_track_finished = {track_finished}
 catch_workers_output = yes
 decorate_workers_output = no
 php_admin_value[error_log] = {php_errors}
 php_admin_flag[log_errors] = on
 php_admin_value[memory_limit] = 256M
 """.format(dir=self.dir, log=self.log, owner=owner, port=self.port, workers=self.workers,
-                   max_requests=self.max_requests, php_errors=self.php_errors))
+                   max_requests=self.max_requests, php_errors=self.php_errors, terminate_timeout=self.terminate_timeout,
+                   track_finished='yes' if self.track_finished else 'no'))
 
     def start(self):
         self.write_config()

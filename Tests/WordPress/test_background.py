@@ -235,7 +235,7 @@ def test_progress_notice_stall_warning_and_admin_loopback(ctx):
     page = admin.get('/wp-admin/index.php')
     text = harness.notice_text(page)
     ctx.contains(text, 'PET is updating its data in the background.', 'progress notice')
-    ctx.contains(text, 'step 2 (backfill of wp_pet_orders)', 'the step named')
+    ctx.contains(text, 'step 2 (backfill of wp_pet_orders): ', 'the step named')
     ctx.contains(text, 'does not change it', 'what "gates": "writes" means, in words')
     ctx.contains(text, 'DISABLE_WP_CRON', 'the stall explained')
     ctx.contains(text, 'wp pet migrate resume', 'the command that runs the work instead')
@@ -296,11 +296,21 @@ def test_cutover_from_the_operator_screen(ctx):
     ctx.check(forged.status in (403, 200) and 'link you followed has expired' in forged.text(), 'a forged switch is refused')
     ctx.equal(state(site)['flags'], {'orders_v2': 0}, 'flag still off after the forged form')
 
+    # Switch on before verification, with the page's own (valid) nonce: the engine refuses it,
+    # and the screen says why in words.
+    action, fields = admin.form_fields(admin.get(screen), 'pet-cutover-verify')
+    refused = admin.post(action, dict(fields, switch='on', percent='100'))
+    ctx.contains(refused.text(), 'orders_v2 was not switched:', 'the refusal, in words')
+    ctx.absent(refused.text(), '`', 'no command-line quoting on the screen')
+    ctx.equal(state(site)['flags'], {'orders_v2': 0}, 'flag still off after the refusal')
+
     done = submit('verify')
     ctx.contains(done.text(), 'Passed.', 'verification passed, shown with its figures')
+    ctx.contains(done.text(), 'The copy for orders_v2 was verified', 'the outcome in words')
     ctx.equal(forms(done), ['verify', 'on'], 'after verification: Verify again or Switch on')
     done = submit('on', 5)
     ctx.equal(state(site)['flags'], {'orders_v2': 5}, 'on for 5 % (cached flags)')
+    ctx.contains(done.text(), 'orders_v2 is on for 5 % of users', 'the outcome in words')
     ctx.equal(forms(done), ['on', 'off'], 'at 5 %: more, or off')
     share = site.php("$on = 0; for ( $i = 1; $i <= 2000; $i++ ) { $on += pet_cutover_enabled( 'orders_v2', 'user-' . $i ) ? 1 : 0; } return $on;")
     ctx.check(40 <= share <= 160, 'about 5 %% of 2,000 keys see it on: %d' % share)
@@ -369,4 +379,119 @@ def test_wp_cli_resume_pause_verify_cutover(ctx):
     ctx.equal(code, 5, 'finalize below 100 %: PET_CONFIG')
     events = [' '.join(e) for e in site.events() if 'cutover' in e]
     ctx.check(any('wp-cli' in e for e in events), 'the switch names wp-cli as the actor')
+    clean_debug_log(ctx, site)
+
+
+def registered_sites(site, blog_ids):
+    """How many of the sites have the bundled migration in their registry (one query per
+    hundred sites)."""
+    done = 0
+    for start in range(0, len(blog_ids), 100):
+        parts = ["SELECT COUNT(*) FROM `%s` WHERE version = '%s'" % (prefix_of(b) + 'pet_migrations', BUNDLED)
+                 for b in blog_ids[start:start + 100]
+                 if prefix_of(b) + 'pet_migrations' in site_tables(site)]
+        if parts:
+            done += sum(int(r[0]) for r in site.db.rows(' UNION ALL '.join(parts), site.database))
+    return done
+
+
+def prefix_of(blog_id):
+    return 'wp_' if blog_id == 1 else 'wp_%d_' % blog_id
+
+
+def site_tables(site):
+    return set(r[0] for r in site.db.rows("SHOW TABLES LIKE '%pet\\_migrations'", site.database))
+
+
+def walk_done(site):
+    m = re.search(r's:4:"done";i:(\d+)', site.network_walk())
+    return int(m.group(1)) if m else 0
+
+
+@test()
+def test_network_of_many_sites_activated_in_slices(ctx):
+    """A network of many sites (PET_WP_NETWORK_SITES: 250 in the suite, 1,000 for the issue's
+    figures) network-activated: the activating
+    request migrates only the main site and returns; the others are migrated in background
+    slices (each network admin page keeps the walk going; WP-Cron is off on test sites); the
+    web server is killed in the middle and the walk resumes from its cursor to completion; a
+    site visited before the walk reaches it is migrated on that first visit; the network
+    screen pages and counts, and the network notice costs a few queries whatever the size."""
+    count = int(os.environ.get('PET_WP_NETWORK_SITES', '250'))
+    site = ctx.site(multisite=True)
+    # Network admin pages send a loopback at most every 2 s instead of every minute, so the
+    # walk resumes soon after the restart (on a real network WP-Cron resumes it too).
+    with open(os.path.join(site.dir, 'wp-content', 'mu-plugins', 'pet-test-loopback.php'), 'w') as f:
+        f.write("<?php\nadd_filter( 'pet_migrate_loopback_seconds', function () { return 2; } );\n")
+    t0 = time.monotonic()
+    made = site.php("""
+        global $wpdb;
+        for ( $i = 2; $i <= %d; $i++ ) {
+            $id = wp_insert_site( array( 'domain' => DOMAIN_CURRENT_SITE, 'path' => '/s' . $i . '/', 'title' => 's' . $i, 'user_id' => 1 ) );
+            if ( is_wp_error( $id ) ) { return $id->get_error_message(); }
+        }
+        return (int) $wpdb->get_var( "SELECT COUNT(*) FROM {$wpdb->blogs}" );
+    """ % count, admin=True, user='admin')
+    ctx.require(made == count, 'network of %d sites created (%r)' % (count, made))
+    ctx.figure('%d sites created by script in %.1f s' % (count, time.monotonic() - t0))
+    blog_ids = [int(r[0]) for r in site.db.rows('SELECT blog_id FROM wp_blogs ORDER BY blog_id', site.database)]
+
+    t0 = time.monotonic()
+    ctx.require(site.activate(network=True) is None, 'network activation')
+    activation = time.monotonic() - t0
+    ctx.equal(registered_sites(site, blog_ids), 1, 'the activating request migrated only the main site')
+    ctx.contains(site.network_walk(), 's:5:"total";i:%d;' % count, 'the walk counts every site')
+
+    site.start_server()
+    admin = harness.Client(site).login('admin', harness.ADMIN_PASSWORD)
+    t_walk = time.monotonic()
+    admin.get('/wp-admin/network/')  # its notice starts the loopback chain
+    while walk_done(site) < count // 3 and time.monotonic() - t_walk < 600:
+        time.sleep(0.2)
+    site.stop_server()  # the web server and its workers killed in the middle of a slice
+    at_kill = walk_done(site)
+    migrated_at_kill = registered_sites(site, blog_ids)
+    ctx.check(0 < at_kill < count, 'killed in the middle (%d of %d walked)' % (at_kill, count))
+    time.sleep(1)
+    ctx.equal(walk_done(site), at_kill, 'nothing moves while the server is down')
+
+    site.start_server()
+    admin = harness.Client(site).login('admin', harness.ADMIN_PASSWORD)
+    visited = blog_ids[-1]
+    first_visit = harness.Client(site).get('/s%d/' % visited)
+    ctx.equal(first_visit.status, 200, 'a site the walk has not reached serves its first visitor')
+    site.wait_for_background(60, prefix=prefix_of(visited))
+    ctx.equal([r[0] for r in site.registry(prefix_of(visited))], [BUNDLED], 'migrated on its first visit, before the walk got there')
+
+    log = None
+    if count >= 100:
+        page = admin.get('/wp-admin/network/', headers={'X-Pet-Query-Log': 'network-notice'})
+        ctx.contains(harness.notice_text(page), 'of %s done' % format(count, ','), 'the network notice shows the walk')
+        log = site.query_log('network-notice')
+    resumed = site.wait_for_network_walk(900, poke=lambda: admin.get('/wp-admin/network/'))
+    total_walk = time.monotonic() - t_walk
+    ctx.equal(registered_sites(site, blog_ids), count, 'every site migrated after the resumed walk')
+    ctx.contains(site.network_walk(), 's:6:"failed";i:0;', 'no site failed')
+
+    screen = admin.get('/wp-admin/network/settings.php?page=pet-migrations', headers={'X-Pet-Query-Log': 'network-screen'})
+    ctx.equal(screen.status, 200, 'network screen')
+    ctx.check(len(re.findall(r'(?s)<tr>', screen.body.split('pet-sites', 1)[-1])) <= 51, 'one page of sites (50 rows)')
+    ctx.contains(screen.text(), 'Ready (%s)' % format(count, ','), 'every site counted as ready')
+    ctx.contains(screen.text(), 'Failed (0)', 'no failures counted')
+    if count > 50:
+        ctx.check('paged=2' in screen.body, 'pagination links')
+    screen_log = site.query_log('network-screen')
+    quiet = admin.get('/wp-admin/network/', headers={'X-Pet-Query-Log': 'network-quiet'})
+    ctx.equal(harness.notice_text(quiet), '', 'no notice once every site is ready')
+    quiet_log = site.query_log('network-quiet')
+    pet_queries = sum(1 for c in quiet_log['callers'] if 'Pet_' in c)
+    ctx.check(pet_queries <= 3, "PET's queries on a network admin page: %d" % pet_queries)
+    ctx.figure('network activation of %d sites returned in %.2f s (incl. PHP start); the walk migrated the rest in %.1f s '
+               '(%d walked when the server was killed, %d sites migrated then; resumed to the end in %.1f s)'
+               % (count, activation, total_walk, at_kill, migrated_at_kill, resumed))
+    if log:
+        ctx.figure('network admin page during the walk: %d queries (%d by PET), peak %.1f MB'
+                   % (log['count'], sum(1 for c in log['callers'] if 'Pet_' in c), log['peak_memory'] / 1e6))
+    ctx.figure('network admin page when all is well: %d queries (%d by PET), peak %.1f MB; network screen: %d queries, %d KB'
+               % (quiet_log['count'], pet_queries, quiet_log['peak_memory'] / 1e6, screen_log['count'], len(screen.body) // 1024))
     clean_debug_log(ctx, site)

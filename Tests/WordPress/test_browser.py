@@ -135,3 +135,56 @@ def test_browser_admin_sees_failure_subscriber_does_not(ctx):
         screenshot(driver, ctx, 'wordpress-subscriber-no-notice.png')
     finally:
         driver.quit()
+
+
+@test()
+def test_browser_progress_notice_and_cutover_controls(ctx):
+    """What an administrator sees of data work in a browser: the progress notice (percentage,
+    rows, rate, paused and why) and the cut-over controls, whose buttons ask for confirmation
+    (a JavaScript confirm the browser accepts) before Verify and Switch on."""
+    if not (shutil.which(CHROMEDRIVER) and shutil.which(CHROMIUM)):
+        ctx.require(False, 'chromium and chromium-driver are installed (see scripts/install-deps-wordpress.txt)')
+    import test_background as bg
+    from selenium.webdriver.common.by import By
+    site = ctx.site()
+    bg.deploy(site, bg.ORDERS_FILE, bg.ORDERS_MIGRATION, settle=False)
+    ctx.require(site.activate() is None, 'activation')
+    bg.fill_orders(site, 100000)
+    bg.deploy(site, bg.CENTS_FILE, bg.CENTS_MIGRATION, settle=False)
+    bg.deploy(site, bg.V2_FILE, bg.V2_MIGRATION, settle=True)
+    # Schema steps applied, one short slice of data work, then an operator's pause: the notice
+    # has figures to show and stays put for the screenshot.
+    site.php("Pet_Runner::run_site( 'cli' ); Pet_Runner::resume_site( 'cli', null, array( 'budget_ms' => 300 ) ); "
+             "Pet_Runner::pause_site(); return 1;")
+    site.start_server()
+    driver = browser()
+    try:
+        login(driver, site, 'admin', harness.ADMIN_PASSWORD)
+        driver.get(site.url + '/wp-admin/profile.php')
+        ctx.check(wait_for(lambda: 'PET is updating its data in the background.' in body_text(driver)), 'progress notice')
+        text = body_text(driver)
+        ctx.check('rows' in text and '%' in text, 'the notice shows rows and a percentage')
+        ctx.check('Paused by an operator' in text, 'and why it waits')
+        screenshot(driver, ctx, 'wordpress-progress-notice.png')
+
+        site.php("Pet_Runner::resume_site( 'cli', null, array( 'resume_paused' => true ) ); return 1;")
+        driver.get(site.url + '/wp-admin/tools.php?page=pet-migrations')
+        ctx.check(wait_for(lambda: 'Cut-overs' in body_text(driver)), 'operator screen with cut-overs')
+        driver.find_element(By.CSS_SELECTOR, 'form.pet-cutover-verify input[type="submit"]').click()
+        alert = driver.switch_to.alert
+        ctx.contains(alert.text, 'Compare every row', 'Verify asks for confirmation')
+        alert.accept()
+        ctx.check(wait_for(lambda: 'Passed.' in body_text(driver), 30), 'verification passed')
+        percent = driver.find_element(By.CSS_SELECTOR, 'form.pet-cutover-on input[name="percent"]')
+        percent.clear()
+        percent.send_keys('5')
+        driver.find_element(By.CSS_SELECTOR, 'form.pet-cutover-on input[type="submit"]').click()
+        alert = driver.switch_to.alert
+        ctx.contains(alert.text, 'Switch orders_v2 on?', 'Switch on asks for confirmation')
+        alert.accept()
+        ctx.check(wait_for(lambda: 'orders_v2 is on for 5 % of users' in body_text(driver), 30), 'switched on for 5 %')
+        driver.execute_script("document.getElementById('pet-cutovers').scrollIntoView();")
+        screenshot(driver, ctx, 'wordpress-cutover-controls.png')
+        ctx.equal(site.php("return get_option( 'pet_migrate_state' )['flags'];"), {'orders_v2': 5}, 'the cached flag')
+    finally:
+        driver.quit()

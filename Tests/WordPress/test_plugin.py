@@ -672,15 +672,24 @@ def test_multisite_three_sites(ctx):
     ctx.equal(len(rows), 4, 'network screen has a row per site')
     ctx.equal(sum(1 for row in rows if '<td>%s</td>' % BUNDLED in row), 4, 'each row shows the schema version')
 
-    # A broken migration reaches site 3 only: the network admin sees which site is in maintenance.
+    # A broken migration deployed (git, no WordPress updater) and found by a visitor of site 3:
+    # the network is walked, so every site gets it (and fails it, undone), not only site 3; the
+    # network admin sees which sites are in maintenance.
     site.add_migration(BROKEN_FIXTURE)
     harness.Client(site).get('/site3/')
     site.wait_for_background(prefix='wp_3_')
-    site.remove_migration(BROKEN_FIXTURE)
+    site.wait_for_network_walk(60, poke=lambda: admin.get('/wp-admin/network/'))
     notice = harness.notice_text(admin.get('/wp-admin/network/'))
     ctx.contains(notice, 'PET is paused on some sites', 'network notice')
-    ctx.contains(notice, site.url + '/site3/', 'network notice names site 3')
-    ctx.absent(notice, site.url + '/site2/', 'site 2 is not listed')
+    for path in ('/', '/site2/', '/site3/', '/site4/'):
+        ctx.contains(notice, site.url + path + ' ', 'network notice names %s' % path)
+    # The fixing deployment, found by a visitor of site 2, heals every site.
+    site.remove_migration(BROKEN_FIXTURE)
+    harness.Client(site).get('/site2/')
+    site.wait_for_network_walk(60, poke=lambda: admin.get('/wp-admin/network/'))
+    ctx.absent(harness.notice_text(admin.get('/wp-admin/network/')), 'PET is paused', 'no site paused after the fix')
+    for prefix in ('wp_', 'wp_2_', 'wp_3_', 'wp_4_'):
+        ctx.equal(state(site, prefix)['mode'], 'ready', 'ready again: %s' % prefix)
     clean_debug_log(ctx, site)
 
 

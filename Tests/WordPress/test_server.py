@@ -21,7 +21,7 @@ import harness
 import server_stack as stack
 import test_browser
 from runner import test
-from test_plugin import BROKEN, BROKEN_FIXTURE, BUNDLED, OWNER, OWNER_FIXTURE, UPGRADE, UPGRADE_FIXTURE
+from test_plugin import BROKEN, BROKEN_FIXTURE, BUNDLED, OWNER, OWNER_FIXTURE, UPGRADE, UPGRADE_FIXTURE, clean_debug_log
 
 CLI = os.path.join(harness.REPO, '.build', 'release', 'pet-migrate')
 
@@ -398,7 +398,8 @@ def test_wordpress_on_nginx_fpm_with_the_package(ctx):
         # -- A failing upgrade and its recovery, through FPM.
         before = site.snapshot()
         site.add_migration(BROKEN_FIXTURE)
-        ctx.equal(anon.get('/').status, 200, 'the request that runs the failing upgrade is served')
+        ctx.equal(anon.get('/').status, 200, 'the request that finds the failing upgrade is served')
+        site.wait_for_background()  # a background request (the loopback) runs it
         gated = anon.get('/wp-json/pet/v1/projects', headers={'Authorization': subscriber})
         ctx.check(is_pet_503(gated), "PET's REST route answers PET's 503 in maintenance (%d)" % gated.status)
         ctx.equal(anon.get('/sample-page/').status, 200, 'the rest of the site works')
@@ -410,6 +411,7 @@ def test_wordpress_on_nginx_fpm_with_the_package(ctx):
         ctx.contains(notice, 'pet_no_such_table', 'the notice names the cause')
         site.remove_migration(BROKEN_FIXTURE)  # the fixing deployment
         ctx.equal(anon.get('/').status, 200, 'the request after the fix is served')
+        site.wait_for_background()
         ctx.equal(anon.get('/wp-json/pet/v1/projects', headers={'Authorization': subscriber}).status, 200, 'PET open again')
         ctx.equal(state(site)['mode'], 'ready', 'ready again')
         ctx.equal([r[0] for r in site.registry()], [BUNDLED], 'registry after the recovery')
@@ -425,6 +427,7 @@ def test_wordpress_on_nginx_fpm_with_the_package(ctx):
         ctx.equal(bad, [], "responses other than 200 or PET's 503")
         workers = {r.headers.get('X-Pet-Worker') for r in burst if r.headers.get('X-Pet-Worker')}
         ctx.check(len(workers) >= 2, 'the burst was served by several FPM workers (%s)' % sorted(workers))
+        site.wait_for_background()
         ctx.equal([r[0] for r in site.registry()], [BUNDLED, UPGRADE], 'registry after the burst')
         ctx.equal(len(started_events(site, UPGRADE)), 1, 'the upgrade ran exactly once ("started" events)')
         ctx.equal(state(site)['mode'], 'ready', 'ready after the burst')
@@ -526,6 +529,7 @@ def test_wordpress_on_nginx_fpm_with_the_package(ctx):
         ctx.absent(admin.get('/wp-admin/profile.php').body, 'pet-migrate-engine-missing', 'the notice is gone')
         site.add_migration(OWNER_FIXTURE)
         ctx.equal(harness.Client(site).get('/').status, 200, 'the request after the next deployment')
+        site.wait_for_background()
         ctx.equal([r[0] for r in site.registry()], [BUNDLED, UPGRADE, OWNER], 'the next deployment was migrated')
         ctx.equal(stack.php_warnings(fpm.log_text()), [], 'FPM and PHP logs at the end')
         no_password = site.db.password
@@ -550,6 +554,74 @@ def test_wordpress_on_nginx_fpm_with_the_package(ctx):
         if when in modules:
             ctx.figure('php-fpm8.2 -m %s: %s (pet_migrate %s)' % (when, module_diff(modules['before install'], modules[when]),
                                                                   'listed' if 'pet_migrate' in modules[when] else 'absent'))
+
+
+@test()
+def test_fpm_request_timeout_shorter_than_the_migration(ctx):
+    """Under nginx and php-fpm with request_terminate_timeout at 3 s (PHP's own limit stays 30 s,
+    so PHP cannot see FPM's), deployments whose data work takes longer than that: the visitor
+    who finds one is answered at once and every front-end request meanwhile is served (no 502).
+    With FPM's defaults the slices finish their HTTP request first (wp-cron.php and PET's
+    loopback both do), so FPM does not kill them; with request_terminate_timeout_track_finished
+    it does, each killed slice halves the next slices' budget, and the work still completes,
+    exactly. WP-Cron on; the freshly built extension, loaded by FPM's own conf.d."""
+    import test_background as bg
+    rows = int(os.environ.get('PET_FPM_ROWS', '1000000'))
+    ctx.require(os.path.exists(stack.PHP_FPM) and os.path.exists(stack.NGINX), 'php-fpm8.2 and nginx installed')
+    site = ctx.site(wp_cron=True)
+    stack.add_server_helpers(site)
+    bg.deploy(site, bg.ORDERS_FILE, bg.ORDERS_MIGRATION, settle=False)
+    ctx.require(site.activate() is None, 'activation')
+    bg.fill_orders(site, rows)
+    workdir = os.path.join(ctx.workdir, 'stack-' + ctx.name)
+    scan = stack.conf_d_without_pet(workdir, extension=harness.EXTENSION)
+    fpm_port = harness.free_port()
+    nginx = stack.Nginx(workdir, site, fpm_port).start()
+    anon = harness.Client(site)
+
+    def phase(label, file_name, migration, track_finished, done):
+        fpm = stack.Fpm(workdir, fpm_port, workers=4, scan_dir=scan, terminate_timeout='3s', track_finished=track_finished).start()
+        try:
+            quiet = [bg.timed_get(anon, '/')[1] for _ in range(10)]
+            bg.deploy(site, file_name, migration)
+            first, first_ms = bg.timed_get(anon, '/')
+            ctx.equal(first.status, 200, '%s: the request that found the deployment' % label)
+            t0 = time.monotonic()
+            statuses = []
+            while time.monotonic() - t0 < 300:
+                statuses.append(anon.get('/?n=%d' % len(statuses)).status)
+                if 's:4:"mode";s:5:"ready"' in site.state_text() and 's:6:"result";i:0;' in site.state_text():
+                    break
+                time.sleep(0.2)
+            took = time.monotonic() - t0
+            ctx.require('s:4:"mode";s:5:"ready"' in site.state_text(), '%s: the work completed (%s)' % (label, site.state_text()[:300]))
+            ctx.check(done(), '%s: the data is exactly as the migration says' % label)
+            ctx.equal(sorted(set(statuses)), [200], '%s: every front-end request served (no 502 from a killed worker)' % label)
+            killed = re.findall(r'script \'([^\']+)\' \(request: "(\w+) ([^"]+)"\) execution timed out', fpm.log_text())
+            ctx.equal([uri for _, _, uri in killed if not re.search(r'wp-cron\.php|admin-ajax\.php', uri)], [],
+                      '%s: FPM killed only background slices, never a visitor request' % label)
+            runner = site.php("return get_option( 'pet_migrate_runner' );")
+            ctx.figure('%s: request that found the deployment %.0f ms (ordinary p50 %.0f ms); done in %.1f s; %d front-end '
+                       'requests, all 200; %d slices killed by FPM; runner %r' % (
+                           label, first_ms, statistics.median(quiet), took, len(statuses), len(killed),
+                           {k: runner[k] for k in ('slices', 'origins', 'killed', 'cap_ms', 'budget_ms')}))
+            return killed, runner
+        finally:
+            fpm.stop()
+
+    try:
+        killed, runner = phase('FPM defaults', bg.CENTS_FILE, bg.CENTS_MIGRATION, False,
+                               lambda: bg.backfill_mismatches(site) == 0)
+        ctx.equal((len(killed), runner['killed']), (0, 0), 'FPM defaults: no slice killed (each finished its request first)')
+        copied = lambda: site.db.scalar('SELECT COUNT(*) FROM wp_pet_orders_v2', site.database) == str(rows) and \
+            site.db.scalar("SELECT COUNT(*) FROM wp_pet_orders o JOIN wp_pet_orders_v2 n ON n.id = o.id "
+                           "WHERE n.cents = ROUND(o.total * 100) AND n.state = UPPER(o.status)", site.database) == str(rows)
+        killed, runner = phase('track_finished', bg.V2_FILE, bg.V2_MIGRATION, True, copied)
+        ctx.check(killed and runner['killed'] >= 1, 'track_finished: FPM killed slices (else this phase proves nothing)')
+        ctx.check(0 < runner['cap_ms'] <= 5000, 'track_finished: a killed slice halved the next budget (cap %d ms)' % runner['cap_ms'])
+    finally:
+        nginx.stop()
+    clean_debug_log(ctx, site)
 
 
 def glob_all(*patterns):

@@ -41,14 +41,23 @@ class Pet_Background_Runner {
 	/** Share of memory_limit above which a slice does not start. */
 	const MEMORY_SHARE = 0.8;
 
-	/** Admin requests send at most one loopback this often, in seconds. */
-	const LOOPBACK_SECONDS = 60;
+	/** A request restarts the slices (a loopback) when none ran or was sent for this long, in seconds. */
+	const LOOPBACK_SECONDS = 15;
+
+	/** Longest wait to connect a loopback, in seconds (a local server answers in well under 1 ms). */
+	const CONNECT_SECONDS = 0.25;
+
+	/** After a loopback could not connect, no request tries again for this long, in seconds. */
+	const BROKEN_LOOPBACK_SECONDS = 600;
 
 	/** Work pending and no slice for this long: slices have stopped arriving. */
 	const STALL_SECONDS = 600;
 
 	/** Seconds after which a slice that never recorded its end is taken for killed. */
 	const KILL_GRACE_SECONDS = 5;
+
+	/** Slices that end cleanly before a budget cap learnt from a killed slice is lifted. */
+	const CAP_RESET_SLICES = 50;
 
 	/**
 	 * Hooks.
@@ -59,7 +68,7 @@ class Pet_Background_Runner {
 		add_action( 'wp_ajax_nopriv_' . self::AJAX_ACTION, array( __CLASS__, 'handle_loopback' ) );
 		add_action( 'pet_migrate_pending_work', array( __CLASS__, 'on_pending_work' ), 10, 1 );
 		add_action( 'pet_migrate_after_run', array( __CLASS__, 'on_after_run' ), 10, 1 );
-		add_action( 'admin_init', array( __CLASS__, 'maybe_loopback' ) );
+		add_action( 'init', array( __CLASS__, 'maybe_loopback' ), 20 );
 	}
 
 	/**
@@ -90,6 +99,9 @@ class Pet_Background_Runner {
 	public static function hand_off( $attempt_key ) {
 		Pet_State::mark_handed_off( $attempt_key );
 		self::schedule();
+		$runner                = self::runner();
+		$runner['loopback_at'] = time();
+		self::save( $runner );
 		self::spawn();
 	}
 
@@ -172,18 +184,29 @@ class Pet_Background_Runner {
 			self::schedule( 60 );
 			return null;
 		}
-		$runner = self::runner();
-		$now    = microtime( true );
-		if ( $runner['started_at'] > $runner['ended_at'] && $now - $runner['started_at'] > $runner['budget_ms'] / 1000 + self::KILL_GRACE_SECONDS ) {
+		$runner    = self::runner();
+		$now       = microtime( true );
+		$unended   = $runner['started_at'] > $runner['ended_at'];
+		$overdue   = $now - $runner['started_at'] > $runner['budget_ms'] / 1000 + self::KILL_GRACE_SECONDS;
+		$in_flight = $unended && ! $overdue;
+		if ( $unended && $overdue ) {
 			// The previous slice started and never ended: the server killed it (a request
 			// timeout shorter than PHP's) or it died. Ask less of the next ones.
-			$runner['cap_ms'] = max( self::MIN_BUDGET_MS, (int) ( $runner['budget_ms'] / 2 ) );
+			$runner['cap_ms']       = max( self::MIN_BUDGET_MS, (int) ( $runner['budget_ms'] / 2 ) );
+			$runner['clean_slices'] = 0;
 			++$runner['killed'];
 		}
-		$budget               = self::budget_ms( $runner['cap_ms'] );
-		$runner['started_at'] = $now;
-		$runner['budget_ms']  = $budget;
-		self::save( $runner );
+		$budget = self::budget_ms( $runner['cap_ms'] );
+		if ( ! $in_flight ) {
+			// (A slice that finds another in flight is almost surely turned away by the
+			// engine's claim: it leaves the record of the running one alone.)
+			$runner['started_at'] = $now;
+			$runner['budget_ms']  = $budget;
+			self::save( $runner );
+			// A watchdog: WP-Cron removed this slice's event before running it, so if the
+			// server kills this request, this event runs the work again (with less budget).
+			self::reschedule( (int) ceil( $budget / 1000 ) + self::KILL_GRACE_SECONDS + 1 );
+		}
 
 		$deadline = $now + $budget / 1000;
 		$state    = Pet_State::get();
@@ -203,8 +226,16 @@ class Pet_Background_Runner {
 			);
 		}
 
-		$runner             = self::runner();
-		$runner['ended_at'] = microtime( true );
+		$runner = self::runner();
+		if ( ! $in_flight ) {
+			$runner['ended_at'] = microtime( true );
+			// A cap learnt from a kill is tried without again after a long clean run: one
+			// lost chunk now and then rather than small slices forever after a one-off crash.
+			if ( $runner['cap_ms'] > 0 && ++$runner['clean_slices'] >= self::CAP_RESET_SLICES ) {
+				$runner['cap_ms']       = 0;
+				$runner['clean_slices'] = 0;
+			}
+		}
 		++$runner['slices'];
 		$runner['origins'][ $origin ] = (int) ( $runner['origins'][ $origin ] ?? 0 ) + 1;
 		$runner['last_result']        = (int) $report['result'];
@@ -212,9 +243,25 @@ class Pet_Background_Runner {
 		if ( Pet_Engine::LOCKED === $report['result'] ) {
 			// Another slice (or an operator's run) holds the claim; look again later in
 			// case that process dies without scheduling anything.
-			self::schedule( 30 );
+			self::reschedule( 30 );
+		} elseif ( self::moving( $report ) ) {
+			self::reschedule( 0 );
+		} elseif ( self::has_work( Pet_State::get() ) ) {
+			self::reschedule( 30 ); // Held by the load checks: look again in a while.
+		} else {
+			wp_clear_scheduled_hook( self::HOOK ); // Done, paused, failed or stopped.
 		}
 		return $report;
+	}
+
+	/**
+	 * Moves the site's next slice to a new time (or schedules one).
+	 *
+	 * @param int $delay Seconds from now.
+	 */
+	private static function reschedule( $delay ) {
+		wp_clear_scheduled_hook( self::HOOK );
+		wp_schedule_single_event( time() + max( 0, (int) $delay ), self::HOOK );
 	}
 
 	/**
@@ -254,19 +301,27 @@ class Pet_Background_Runner {
 	}
 
 	/**
-	 * admin_init: while work is pending, send a loopback request at most once a minute, so
-	 * the work moves even where WP-Cron is disabled or the site has no visitors.
+	 * init: while work is pending and no slice is running, any request (a visitor's or an
+	 * admin page) restarts the slices with a loopback once none ran or was sent for
+	 * LOOPBACK_SECONDS: the work moves where WP-Cron is disabled, where its own spawns do not
+	 * arrive, or after a slice the server killed, without a visitor ever waiting for it. Costs
+	 * no query (both options are autoloaded) and one option write when it sends.
 	 */
 	public static function maybe_loopback() {
-		if ( wp_doing_ajax() || wp_doing_cron() || ( defined( 'WP_CLI' ) && WP_CLI ) ) {
+		if ( wp_doing_ajax() || wp_doing_cron() || wp_installing() || ( defined( 'WP_CLI' ) && WP_CLI ) ) {
 			return;
 		}
 		if ( ! self::has_work( Pet_State::get() ) ) {
 			return;
 		}
 		$runner = self::runner();
-		/** Filters the shortest pause between two loopback requests, in seconds. */
-		if ( time() - $runner['loopback_at'] < (int) apply_filters( 'pet_migrate_loopback_seconds', self::LOOPBACK_SECONDS ) ) {
+		$now    = microtime( true );
+		if ( $runner['started_at'] > $runner['ended_at'] && $now - $runner['started_at'] <= $runner['budget_ms'] / 1000 + self::KILL_GRACE_SECONDS ) {
+			return; // A slice is running; it schedules the next one itself.
+		}
+		/** Filters how long no slice may run or be sent before a request sends a loopback, in seconds. */
+		$pause = (int) apply_filters( 'pet_migrate_loopback_seconds', self::LOOPBACK_SECONDS );
+		if ( $now - max( (float) $runner['ended_at'], (float) $runner['loopback_at'] ) < $pause ) {
 			return;
 		}
 		$runner['loopback_at'] = time();
@@ -275,28 +330,75 @@ class Pet_Background_Runner {
 	}
 
 	/**
-	 * Sends the loopback request without waiting for it (as WordPress spawns WP-Cron), unless
-	 * the filter pet_migrate_loopback turns loopbacks off (a host that blocks them; then
-	 * WP-Cron alone runs the slices).
+	 * Loopback connections of this request, kept open until it ends (see spawn()).
+	 *
+	 * @var resource[]
 	 */
-	public static function spawn() {
+	private static $loopbacks = array();
+
+	/**
+	 * Sends the loopback request without waiting for its answer, unless the filter
+	 * pet_migrate_loopback turns loopbacks off (a host that blocks them; then WP-Cron alone
+	 * runs the slices).
+	 *
+	 * Not wp_remote_post( …, blocking false ): that closes the connection as soon as the
+	 * request is written, and nginx (fastcgi_ignore_client_abort off, its default) drops a
+	 * request whose client is gone before it reached PHP — found by the server tests, where
+	 * such loopbacks (and WordPress's own WP-Cron spawns, without the curl extension) never
+	 * arrived. The connection stays open until this request ends instead, by which time the
+	 * web server has handed the loopback to PHP; nothing here waits for it, unless asked to
+	 * (a background request about to end waits for the first byte of the answer, which the
+	 * next loopback sends as soon as it starts: see handle_loopback()).
+	 *
+	 * @param bool $wait_for_answer Whether to wait (at most 2 s) until the loopback has started.
+	 */
+	public static function spawn( $wait_for_answer = false ) {
 		/** Filters whether PET sends loopback requests to run background slices. */
 		if ( ! apply_filters( 'pet_migrate_loopback', true ) ) {
 			return;
 		}
-		wp_remote_post(
-			admin_url( 'admin-ajax.php' ),
+		$url   = wp_parse_url( admin_url( 'admin-ajax.php' ) );
+		$https = 'https' === ( $url['scheme'] ?? 'http' );
+		/** This filter is documented in wp-includes/class-wp-http-streams.php */
+		$verify  = (bool) apply_filters( 'https_local_ssl_verify', false );
+		$context = stream_context_create(
 			array(
-				'timeout'   => 0.01,
-				'blocking'  => false,
-				/** This filter is documented in wp-includes/class-wp-http-streams.php */
-				'sslverify' => apply_filters( 'https_local_ssl_verify', false ),
-				'body'      => array(
-					'action' => self::AJAX_ACTION,
-					'token'  => self::runner()['token'],
+				'ssl' => array(
+					'verify_peer'      => $verify,
+					'verify_peer_name' => $verify,
 				),
 			)
 		);
+		$target  = ( $https ? 'ssl://' : 'tcp://' ) . $url['host'] . ':' . ( $url['port'] ?? ( $https ? 443 : 80 ) );
+		$socket  = @stream_socket_client( $target, $errno, $errstr, self::CONNECT_SECONDS, STREAM_CLIENT_CONNECT, $context ); // phpcs:ignore WordPress.PHP.NoSilencedErrors -- reported through the runner's option.
+		if ( ! $socket ) {
+			// The site cannot reach itself (a firewall, a proxy): WP-Cron carries the work, and
+			// no request tries again for a while, so none pays the connect timeout each time.
+			$runner                   = self::runner();
+			$runner['loopback_error'] = sprintf( '%s (%d)', $errstr, $errno );
+			$runner['loopback_at']    = time() + self::BROKEN_LOOPBACK_SECONDS;
+			self::save( $runner );
+			return;
+		}
+		$body = http_build_query(
+			array(
+				'action' => self::AJAX_ACTION,
+				'token'  => self::runner()['token'],
+			)
+		);
+		$host = $url['host'] . ( isset( $url['port'] ) ? ':' . $url['port'] : '' );
+		fwrite( // phpcs:ignore WordPress.WP.AlternativeFunctions -- a raw socket, see above.
+			$socket,
+			'POST ' . ( $url['path'] ?? '/' ) . " HTTP/1.1\r\nHost: " . $host . "\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+			. 'Content-Length: ' . strlen( $body ) . "\r\nConnection: close\r\nUser-Agent: PET Migrate loopback\r\n\r\n" . $body
+		);
+		if ( $wait_for_answer ) {
+			stream_set_timeout( $socket, 2 );
+			fread( $socket, 1 ); // phpcs:ignore WordPress.WP.AlternativeFunctions -- see above.
+			fclose( $socket ); // phpcs:ignore WordPress.WP.AlternativeFunctions -- see above.
+			return;
+		}
+		self::$loopbacks[] = $socket;
 	}
 
 	/**
@@ -322,10 +424,11 @@ class Pet_Background_Runner {
 			wp_die( '', '', array( 'response' => 403 ) );
 		}
 		ignore_user_abort( true );
+		self::answer_now();
 		if ( is_multisite() && is_main_site() && Pet_Network_Queue::is_running() ) {
 			// One budget per request: the network's walk first, this site's work next time.
-			Pet_Network_Queue::run_slice();
-			$next = Pet_Network_Queue::is_running() || self::has_work( Pet_State::get() );
+			// A slice already walking (WP-Cron's) chains its own next one.
+			$next = false !== Pet_Network_Queue::run_slice() && ( Pet_Network_Queue::is_running() || self::has_work( Pet_State::get() ) );
 		} elseif ( self::has_work( Pet_State::get() ) ) {
 			$report = self::run_slice( 'loopback' );
 			$next   = null !== $report && self::moving( $report );
@@ -336,9 +439,35 @@ class Pet_Background_Runner {
 			// The next slice at once, one request after the other: the work keeps moving where
 			// WP-Cron is off or the site has no visitors. A link that dies breaks the chain;
 			// WP-Cron or the next admin page starts it again.
-			self::spawn();
+			self::spawn( true );
 		}
 		wp_die( '', '', array( 'response' => 200 ) );
+	}
+
+	/**
+	 * Ends the loopback's HTTP answer before the slice runs: whoever sent it (a request that
+	 * waits for the first byte) goes on at once. Under PHP-FPM, as wp-cron.php does it, a
+	 * finished request is also not killed by request_terminate_timeout (unless the pool sets
+	 * request_terminate_timeout_track_finished; then a killed slice halves the next ones).
+	 */
+	private static function answer_now() {
+		if ( function_exists( 'fastcgi_finish_request' ) ) {
+			fastcgi_finish_request();
+			return;
+		}
+		if ( function_exists( 'litespeed_finish_request' ) ) {
+			litespeed_finish_request();
+			return;
+		}
+		if ( ! headers_sent() ) {
+			header( 'Content-Length: 1' );
+			header( 'Connection: close' );
+		}
+		echo ' ';
+		while ( ob_get_level() > 0 ) {
+			ob_end_flush();
+		}
+		flush();
 	}
 
 	/**
@@ -396,16 +525,18 @@ class Pet_Background_Runner {
 		$runner = get_option( self::OPTION );
 		$runner = array_merge(
 			array(
-				'token'       => '',
-				'started_at'  => 0.0,
-				'ended_at'    => 0.0,
-				'budget_ms'   => 0,
-				'cap_ms'      => 0,
-				'slices'      => 0,
-				'origins'     => array(),
-				'killed'      => 0,
-				'last_result' => null,
-				'loopback_at' => 0,
+				'token'          => '',
+				'started_at'     => 0.0,
+				'ended_at'       => 0.0,
+				'budget_ms'      => 0,
+				'cap_ms'         => 0,
+				'clean_slices'   => 0,
+				'slices'         => 0,
+				'origins'        => array(),
+				'killed'         => 0,
+				'last_result'    => null,
+				'loopback_at'    => 0,
+				'loopback_error' => null,
 			),
 			is_array( $runner ) ? $runner : array()
 		);

@@ -196,6 +196,10 @@ class Pet_CLI_Command {
 		$sites  = $this->network( $assoc_args ) ? Pet_Network::active_site_ids() : array( null );
 		$rows   = array();
 		$worst  = Pet_Engine::OK;
+		$last   = array(
+			'message' => '',
+			'error'   => null,
+		);
 		foreach ( $sites as $blog_id ) {
 			$report = Pet_Runner::pause_site( $blog_id );
 			foreach ( (array) $report['work'] as $item ) {
@@ -219,7 +223,7 @@ class Pet_CLI_Command {
 	 * ## OPTIONS
 	 *
 	 * [<flag>]
-	 * : Show only this flag (every flag whose flag is off is verified).
+	 * : Show only this flag (every flag that is off is verified).
 	 *
 	 * [--budget=<seconds>]
 	 * : How long one pass may run.

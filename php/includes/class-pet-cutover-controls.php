@@ -157,6 +157,7 @@ class Pet_Cutover_Controls {
 			array(
 				'flag'    => $flag,
 				'switch'  => $switch,
+				'percent' => (int) ( $report['flags'][ $flag ] ?? 0 ),
 				'result'  => (int) $report['result'],
 				'message' => (string) $report['message'],
 			),
@@ -190,8 +191,41 @@ class Pet_Cutover_Controls {
 		printf(
 			'<div class="notice %s inline pet-cutover-outcome"><p>%s</p></div>',
 			$ok ? 'notice-success' : 'notice-warning',
-			esc_html( $outcome['message'] )
+			esc_html( self::outcome_sentence( $outcome ) )
 		);
+	}
+
+	/**
+	 * What a click did, in an administrator's words (the engine's own message names its
+	 * command-line tool; a refusal's reason is kept, without the tool's quoting).
+	 *
+	 * @param array $outcome {flag, switch, percent, result, message}.
+	 * @return string
+	 */
+	public static function outcome_sentence( array $outcome ) {
+		$flag = (string) $outcome['flag'];
+		if ( Pet_Engine::OK !== (int) $outcome['result'] ) {
+			$reason = trim( str_replace( '`', '', (string) $outcome['message'] ) );
+			return 'verify' === $outcome['switch']
+				/* translators: 1: flag, 2: the engine's reason. */
+				? sprintf( __( 'The verification of %1$s has not passed: %2$s', 'pet' ), $flag, $reason )
+				/* translators: 1: flag, 2: the engine's reason. */
+				: sprintf( __( '%1$s was not switched: %2$s', 'pet' ), $flag, $reason );
+		}
+		switch ( $outcome['switch'] ) {
+			case 'verify':
+				/* translators: %s: flag. */
+				return sprintf( __( 'The copy for %s was verified: it matches its source, so it may be switched on.', 'pet' ), $flag );
+			case 'on':
+				/* translators: 1: flag, 2: percentage. */
+				return sprintf( __( '%1$s is on for %2$d %% of users. Every write to the new table also reaches the old one until you finalize, so Switch off goes back without losing anything.', 'pet' ), $flag, (int) $outcome['percent'] );
+			case 'off':
+				/* translators: %s: flag. */
+				return sprintf( __( '%s is off: everyone uses the old table again, which holds every write made meanwhile.', 'pet' ), $flag );
+			default:
+				/* translators: %s: flag. */
+				return sprintf( __( '%s is finalized: the old table is no longer kept in step, and no table was dropped.', 'pet' ), $flag );
+		}
 	}
 
 	/**

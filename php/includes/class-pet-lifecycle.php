@@ -233,13 +233,16 @@ class Pet_Lifecycle {
 		if ( Pet_Upgrade_Policy::RUN !== Pet_Upgrade_Policy::decide( Pet_State::get(), $listing, $key, time(), $pause, $inline ) ) {
 			return;
 		}
+		if ( is_multisite() ) {
+			Pet_Network_Queue::start_for_deployment( $key );
+		}
 		if ( ! $inline ) {
 			// Files the engine cannot read need no background run to say so (and a file a
 			// deployment is still writing must not close PET's features): judged here, with
 			// no database, in the time it takes to parse them.
 			$lint = Pet_Engine::lint( array( 'migrations_dir' => PET_MIGRATIONS_DIR ) );
 			if ( Pet_Engine::INVALID === $lint['result'] ) {
-				Pet_State::record_report( $lint, 'upgrade', $key, Pet_Migration_Files::looks_like_arriving( $lint, $listing ) );
+				Pet_Runner::record( $lint, 'upgrade', $key, $listing );
 				return;
 			}
 			Pet_Background_Runner::hand_off( $key );

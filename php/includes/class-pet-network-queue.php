@@ -63,6 +63,22 @@ class Pet_Network_Queue {
 	}
 
 	/**
+	 * A deployment found by one site's request (git, rsync, FTP: no WordPress updater ran) is
+	 * walked over every site once, so sites nobody visits are not left behind.
+	 *
+	 * @param string $key Deployment key.
+	 */
+	public static function start_for_deployment( $key ) {
+		if ( ! Pet_Network::is_network_active() ) {
+			return;
+		}
+		$queue = self::get();
+		if ( null === $queue || $queue['key'] !== $key ) {
+			self::start( 'upgrade', $key );
+		}
+	}
+
+	/**
 	 * The walk, or null when none was started.
 	 *
 	 * @return array|null
@@ -85,7 +101,7 @@ class Pet_Network_Queue {
 	/**
 	 * One slice: sites in ID order from the cursor until the budget is spent.
 	 *
-	 * @return array|null The walk after the slice.
+	 * @return array|null|false The walk after the slice; false when another slice is running.
 	 */
 	public static function run_slice() {
 		global $wpdb;
@@ -97,7 +113,7 @@ class Pet_Network_Queue {
 		// the connection's, so a killed slice releases it.
 		$lock = 'pet_network_slice_' . $wpdb->base_prefix;
 		if ( '0' === (string) $wpdb->get_var( $wpdb->prepare( 'SELECT GET_LOCK(%s, 0)', $lock ) ) ) { // phpcs:ignore WordPress.DB.DirectDatabaseQuery
-			return $queue;
+			return false;
 		}
 		try {
 			return self::walk( $queue );
@@ -124,9 +140,11 @@ class Pet_Network_Queue {
 			);
 			foreach ( $ids as $blog_id ) {
 				$report = Pet_Runner::run_site( $queue['context'], $blog_id, array( 'lock_timeout_seconds' => 0 ), $queue['key'] );
-				// Read again: another slice or a new start may have moved it meanwhile.
+				// Read again: a new walk (another deployment) may have started meanwhile; it
+				// starts from the first site, and this slice leaves it to its own slices.
+				$walk  = array( $queue['started_at'], $queue['key'] );
 				$queue = self::get();
-				if ( null === $queue || $blog_id <= (int) $queue['cursor'] ) {
+				if ( null === $queue || array( $queue['started_at'], $queue['key'] ) !== $walk || $blog_id <= (int) $queue['cursor'] ) {
 					return $queue;
 				}
 				$queue['cursor'] = $blog_id;

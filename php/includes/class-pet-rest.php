@@ -73,6 +73,7 @@ class Pet_Rest {
 			'killed_slices'  => (int) $runner['killed'],
 			'next_slice_at'  => wp_next_scheduled( Pet_Background_Runner::HOOK ) ? (int) wp_next_scheduled( Pet_Background_Runner::HOOK ) : null,
 			'stalled'        => Pet_Background_Runner::stall(),
+			'loopback_error' => $runner['loopback_error'],
 		);
 		$report['retry_after']    = Pet_Gate::retry_after( Pet_Gate::reason( true ) );
 		return new WP_REST_Response( $report, 200 );

@@ -68,6 +68,19 @@ class Pet_Runner {
 	}
 
 	/**
+	 * Records a report that did not come from a run of this class (the lint a visitor's
+	 * request makes before handing a deployment off) as a run would: state, hooks, mail.
+	 *
+	 * @param array       $report      Engine report.
+	 * @param string      $context     Context.
+	 * @param string|null $attempt_key Deployment key.
+	 * @param array|null  $listing     The engine's listing the key was computed from.
+	 */
+	public static function record( array $report, $context, $attempt_key = null, $listing = null ) {
+		self::after( $report, $context, null, $attempt_key, $listing );
+	}
+
+	/**
 	 * Holds the site's unfinished data work until an operator resumes it.
 	 *
 	 * @param int|null $blog_id Site.

@@ -92,37 +92,40 @@ class Pet_Status_View {
 	 * @return string
 	 */
 	public static function work_item_summary( array $item ) {
-		$what = sprintf(
-			/* translators: 1: migration version, 2: step number, 3: backfill or copy_rows, 4: table. */
-			__( '%1$s step %2$d (%3$s of %4$s):', 'pet' ),
-			(string) ( $item['version'] ?? '' ),
-			(int) ( $item['step'] ?? 0 ),
-			(string) ( $item['op'] ?? '' ),
-			(string) ( $item['target'] ?? $item['source'] ?? '' )
-		);
-		if ( isset( $item['percent'] ) && null !== $item['percent'] ) {
-			$what .= ' ' . sprintf( /* translators: %s: a percentage. */ __( '%s %%', 'pet' ), number_format_i18n( (int) $item['percent'] ) );
-		}
-		$rows = (int) ( $item['rows_done'] ?? 0 );
-		if ( isset( $item['rows_estimated'] ) && null !== $item['rows_estimated'] ) {
-			/* translators: 1: rows done, 2: rows in all. */
-			$what .= ', ' . sprintf( __( '%1$s of about %2$s rows', 'pet' ), number_format_i18n( $rows ), number_format_i18n( (int) $item['rows_estimated'] ) );
+		$what = 'copy_rows' === ( $item['op'] ?? '' )
+			/* translators: 1: migration version, 2: step number, 3: source table, 4: target table. */
+			? sprintf( __( '%1$s step %2$d (copy from %3$s into %4$s)', 'pet' ), (string) ( $item['version'] ?? '' ), (int) ( $item['step'] ?? 0 ), (string) ( $item['source'] ?? '' ), (string) ( $item['target'] ?? '' ) )
+			/* translators: 1: migration version, 2: step number, 3: table. */
+			: sprintf( __( '%1$s step %2$d (backfill of %3$s)', 'pet' ), (string) ( $item['version'] ?? '' ), (int) ( $item['step'] ?? 0 ), (string) ( $item['target'] ?? $item['source'] ?? '' ) );
+		$figures = array();
+		$rows    = (int) ( $item['rows_done'] ?? 0 );
+		if ( 'queued' === ( $item['status'] ?? null ) && 0 === $rows ) {
+			$figures[] = __( 'queued', 'pet' );
 		} else {
-			/* translators: %s: rows done. */
-			$what .= ', ' . sprintf( __( '%s rows', 'pet' ), number_format_i18n( $rows ) );
+			if ( isset( $item['percent'] ) && null !== $item['percent'] ) {
+				/* translators: %s: a percentage. */
+				$figures[] = sprintf( __( '%s %%', 'pet' ), number_format_i18n( (int) $item['percent'] ) );
+			}
+			$figures[] = isset( $item['rows_estimated'] ) && null !== $item['rows_estimated']
+				/* translators: 1: rows done, 2: rows in all. */
+				? sprintf( __( '%1$s of about %2$s rows', 'pet' ), number_format_i18n( $rows ), number_format_i18n( (int) $item['rows_estimated'] ) )
+				/* translators: %s: rows done. */
+				: sprintf( __( '%s rows', 'pet' ), number_format_i18n( $rows ) );
+			if ( ! empty( $item['rows_per_second'] ) ) {
+				/* translators: %s: rows per second. */
+				$figures[] = sprintf( __( '%s rows/s', 'pet' ), number_format_i18n( (int) $item['rows_per_second'] ) );
+			}
 		}
-		if ( ! empty( $item['rows_per_second'] ) ) {
-			/* translators: %s: rows per second. */
-			$what .= ', ' . sprintf( __( '%s rows/s', 'pet' ), number_format_i18n( (int) $item['rows_per_second'] ) );
-		}
+		$what .= ': ' . implode( ', ', $figures );
 		if ( ! empty( $item['paused'] ) ) {
-			return $what . '. ' . __( 'Paused by an operator; it continues with "Resume" or wp pet migrate resume.', 'pet' );
+			return $what . '. ' . __( 'Paused by an operator; it continues with "Resume" on the PET Migrations screen or wp pet migrate resume.', 'pet' );
 		}
 		if ( 'failed' === ( $item['status'] ?? null ) ) {
 			return $what . '. ' . __( 'Stopped by a row that failed:', 'pet' ) . ' ' . (string) ( $item['last_error'] ?? '' );
 		}
 		if ( ! empty( $item['throttle'] ) ) {
-			return $what . '. ' . sprintf( /* translators: %s: why, in the engine's words. */ __( 'Waiting: %s', 'pet' ), (string) $item['throttle'] );
+			/* translators: %s: why, in the engine's words. */
+			return $what . '. ' . sprintf( __( 'Waiting: %s', 'pet' ), (string) $item['throttle'] );
 		}
 		if ( isset( $item['eta_seconds'] ) && null !== $item['eta_seconds'] ) {
 			/* translators: %s: a duration such as "5 mins". */
