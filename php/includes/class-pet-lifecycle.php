@@ -237,11 +237,11 @@ class Pet_Lifecycle {
 			Pet_Network_Queue::start_for_deployment( $key );
 		}
 		if ( ! $inline ) {
-			// Files the engine cannot read need no background run to say so (and a file a
-			// deployment is still writing must not close PET's features): judged here, with
-			// no database, in the time it takes to parse them.
+			// Files the engine cannot read, or an engine that is not there, need no background
+			// run to say so (and a file a deployment is still writing must not close PET's
+			// features): judged here, with no database, in the time it takes to parse them.
 			$lint = Pet_Engine::lint( array( 'migrations_dir' => PET_MIGRATIONS_DIR ) );
-			if ( Pet_Engine::INVALID === $lint['result'] ) {
+			if ( in_array( $lint['result'], array( Pet_Engine::INVALID, Pet_Engine::CONFIG ), true ) ) {
 				Pet_Runner::record( $lint, 'upgrade', $key, $listing );
 				return;
 			}

@@ -81,9 +81,14 @@ class Pet_Network_Queue {
 	/**
 	 * The walk, or null when none was started.
 	 *
+	 * @param bool $fresh Read the database, not this request's cache of network options
+	 *                    (another request may have started a new walk meanwhile).
 	 * @return array|null
 	 */
-	public static function get() {
+	public static function get( $fresh = false ) {
+		if ( $fresh ) {
+			wp_cache_delete( get_current_network_id() . ':' . self::OPTION, 'site-options' );
+		}
 		$queue = get_site_option( self::OPTION );
 		return is_array( $queue ) ? $queue : null;
 	}
@@ -143,7 +148,7 @@ class Pet_Network_Queue {
 				// Read again: a new walk (another deployment) may have started meanwhile; it
 				// starts from the first site, and this slice leaves it to its own slices.
 				$walk  = array( $queue['started_at'], $queue['key'] );
-				$queue = self::get();
+				$queue = self::get( true );
 				if ( null === $queue || array( $queue['started_at'], $queue['key'] ) !== $walk || $blog_id <= (int) $queue['cursor'] ) {
 					return $queue;
 				}

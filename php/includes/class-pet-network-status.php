@@ -123,9 +123,14 @@ class Pet_Network_Status {
 	/**
 	 * The stored summary (one network option read), or null before any.
 	 *
+	 * @param bool $fresh Read the database, not this request's cache (a long walk would
+	 *                    otherwise write back a copy that other requests have changed since).
 	 * @return array|null
 	 */
-	public static function summary() {
+	public static function summary( $fresh = false ) {
+		if ( $fresh ) {
+			wp_cache_delete( get_current_network_id() . ':' . self::SUMMARY_OPTION, 'site-options' );
+		}
 		$summary = get_site_option( self::SUMMARY_OPTION );
 		return is_array( $summary ) ? $summary : null;
 	}
@@ -137,7 +142,7 @@ class Pet_Network_Status {
 	 * @param int $blog_id Site.
 	 */
 	public static function note_site( $blog_id ) {
-		$summary = self::summary();
+		$summary = self::summary( true );
 		if ( null === $summary ) {
 			$summary = array(
 				'counts'     => array(),
