@@ -410,14 +410,14 @@ def walk_done(site):
 
 @test()
 def test_network_of_many_sites_activated_in_slices(ctx):
-    """A network of many sites (PET_WP_NETWORK_SITES: 250 in the suite, 1,000 for the issue's
+    """A network of many sites (PET_WP_NETWORK_SITES: 200 in the suite, 1,000 for the issue's
     figures) network-activated: the activating
     request migrates only the main site and returns; the others are migrated in background
     slices (each network admin page keeps the walk going; WP-Cron is off on test sites); the
     web server is killed in the middle and the walk resumes from its cursor to completion; a
     site visited before the walk reaches it is migrated on that first visit; the network
     screen pages and counts, and the network notice costs a few queries whatever the size."""
-    count = int(os.environ.get('PET_WP_NETWORK_SITES', '250'))
+    count = int(os.environ.get('PET_WP_NETWORK_SITES', '200'))
     site = ctx.site(multisite=True)
     # Network admin pages send a loopback at most every 2 s instead of every minute, so the
     # walk resumes soon after the restart (on a real network WP-Cron resumes it too).

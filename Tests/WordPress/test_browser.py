@@ -8,6 +8,7 @@ import time
 
 import harness
 from runner import test
+import test_background as bg
 from test_plugin import BROKEN, BROKEN_FIXTURE, check_failure_notice
 
 CHROMEDRIVER = os.environ.get('PET_CHROMEDRIVER', '/usr/bin/chromedriver')
@@ -144,7 +145,6 @@ def test_browser_progress_notice_and_cutover_controls(ctx):
     (a JavaScript confirm the browser accepts) before Verify and Switch on."""
     if not (shutil.which(CHROMEDRIVER) and shutil.which(CHROMIUM)):
         ctx.require(False, 'chromium and chromium-driver are installed (see scripts/install-deps-wordpress.txt)')
-    import test_background as bg
     from selenium.webdriver.common.by import By
     site = ctx.site()
     bg.deploy(site, bg.ORDERS_FILE, bg.ORDERS_MIGRATION, settle=False)

@@ -19,6 +19,7 @@ import zipfile
 
 import harness
 import server_stack as stack
+import test_background as bg
 import test_browser
 from runner import test
 from test_plugin import BROKEN, BROKEN_FIXTURE, BUNDLED, OWNER, OWNER_FIXTURE, UPGRADE, UPGRADE_FIXTURE, clean_debug_log
@@ -565,7 +566,6 @@ def test_fpm_request_timeout_shorter_than_the_migration(ctx):
     loopback both do), so FPM does not kill them; with request_terminate_timeout_track_finished
     it does, each killed slice halves the next slices' budget, and the work still completes,
     exactly. WP-Cron on; the freshly built extension, loaded by FPM's own conf.d."""
-    import test_background as bg
     rows = int(os.environ.get('PET_FPM_ROWS', '1000000'))
     ctx.require(os.path.exists(stack.PHP_FPM) and os.path.exists(stack.NGINX), 'php-fpm8.2 and nginx installed')
     site = ctx.site(wp_cron=True)
