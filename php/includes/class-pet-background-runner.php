@@ -1,8 +1,9 @@
 <?php
 /**
- * Drives the engine's background work in time-budgeted slices: from WP-Cron, from a
- * loopback request that admin pages send while work is pending, and for a deployment a
- * visitor's request found (which hands it over instead of running it).
+ * Drives the engine's background work in time-budgeted slices: from WP-Cron, from loopback
+ * requests (chained while the work moves, restarted by any request when no slice has run for
+ * a while), and for a deployment a visitor's request found (which hands it over instead of
+ * running it).
  *
  * @package PET
  */
@@ -380,10 +381,15 @@ class Pet_Background_Runner {
 			self::save( $runner );
 			return;
 		}
+		$runner = self::runner();
+		if ( null !== $runner['loopback_error'] ) {
+			$runner['loopback_error'] = null; // It connects again.
+			self::save( $runner );
+		}
 		$body = http_build_query(
 			array(
 				'action' => self::AJAX_ACTION,
-				'token'  => self::runner()['token'],
+				'token'  => $runner['token'],
 			)
 		);
 		$host = $url['host'] . ( isset( $url['port'] ) ? ':' . $url['port'] : '' );
@@ -495,7 +501,7 @@ class Pet_Background_Runner {
 	 * slices stopped arriving. Costs no query (the options are autoloaded).
 	 *
 	 * @param array|null $state State (default: the current site's).
-	 * @return array|null {reason: cron_disabled|no_slices, last_slice_at: int}
+	 * @return array|null {reason: cron_disabled|no_slices, last_slice_at: int, loopback_error: string|null}
 	 */
 	public static function stall( $state = null ) {
 		$state = null === $state ? Pet_State::get() : $state;
@@ -511,8 +517,9 @@ class Pet_Background_Runner {
 			return null;
 		}
 		return array(
-			'reason'        => defined( 'DISABLE_WP_CRON' ) && DISABLE_WP_CRON ? 'cron_disabled' : 'no_slices',
-			'last_slice_at' => $last,
+			'reason'         => defined( 'DISABLE_WP_CRON' ) && DISABLE_WP_CRON ? 'cron_disabled' : 'no_slices',
+			'last_slice_at'  => $last,
+			'loopback_error' => $runner['loopback_error'],
 		);
 	}
 

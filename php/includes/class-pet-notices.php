@@ -78,6 +78,10 @@ class Pet_Notices {
 			$why  = 'cron_disabled' === $stall['reason']
 				? __( 'The work is not moving: WP-Cron is disabled on this site (DISABLE_WP_CRON), and no system cron job ran it.', 'pet' )
 				: __( 'The work is not moving: the scheduled slices stopped arriving (WP-Cron may not be running).', 'pet' );
+			if ( ! empty( $stall['loopback_error'] ) ) {
+				/* translators: %s: the connection error. */
+				$why .= ' ' . sprintf( __( 'This site cannot send requests to itself either (%s).', 'pet' ), $stall['loopback_error'] );
+			}
 			printf(
 				'<p class="pet-stall">%s %s %s <code>%s</code></p>',
 				esc_html( $why ),
