@@ -245,7 +245,8 @@ int pet_migrate_cutover(const char *config_json, const char *request_json, char 
  * Returns -1 for a NULL or non-UTF-8 argument. */
 int pet_migrate_rollout_bucket(const char *flag, const char *key);
 
-/* Read-only: the newest audit events (config "events_limit"), newest first, in "events". */
+/* Read-only: the newest audit events (config "events_limit"), newest first, in "events".
+ * Every event is kept except "progress" events, of which each migration keeps its newest 100. */
 int pet_migrate_events(const char *config_json, char **report_json);
 
 /* Validates a migrations directory without touching any database (config needs only

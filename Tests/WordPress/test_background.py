@@ -241,6 +241,15 @@ def test_progress_notice_stall_warning_and_admin_loopback(ctx):
     ctx.contains(text, 'wp pet migrate resume', 'the command that runs the work instead')
     ctx.absent(harness.notice_text(subscriber.get('/wp-admin/profile.php')), 'PET', 'subscribers see no notice')
     ctx.equal(backfill_mismatches(site) > 0, True, 'nothing moved without WP-Cron and loopback')
+    # The loopback's token is the guard: a stranger's request (no token, a wrong one, another
+    # case of the right one) runs no slice.
+    token = runner_option(site)['token']
+    slices = runner_option(site).get('slices', 0)
+    for forged in ({}, {'token': 'wrong'}, {'token': token.swapcase()}, {'token': token + 'x'}):
+        resp = harness.Client(site).post('/wp-admin/admin-ajax.php', dict(forged, action='pet_migrate_slice'))
+        ctx.equal(resp.status, 403, 'a loopback with a forged token (%s) is refused' % (sorted(forged) or 'none'))
+    ctx.equal(runner_option(site).get('slices', 0), slices, 'no slice ran for a forged loopback')
+    ctx.equal(backfill_mismatches(site) > 0, True, 'and the work did not move')
 
     site.php("update_option( 'pet_test_loopback_seconds', 0 ); return true;")
     started = time.monotonic()
@@ -299,9 +308,12 @@ def test_cutover_from_the_operator_screen(ctx):
     # Switch on before verification, with the page's own (valid) nonce: the engine refuses it,
     # and the screen says why in words.
     action, fields = admin.form_fields(admin.get(screen), 'pet-cutover-verify')
+    before = site.snapshot()
     refused = admin.post(action, dict(fields, switch='on', percent='100'))
-    ctx.contains(refused.text(), 'orders_v2 was not switched:', 'the refusal, in words')
+    ctx.equal(harness.snapshot_diff(before, site.snapshot()), [], 'database exactly as before the refused switch')
+    ctx.contains(refused.text(), 'orders_v2 was not switched: its copy has not passed a verification', 'the refusal, in words')
     ctx.absent(refused.text(), '`', 'no command-line quoting on the screen')
+    ctx.absent(refused.text(), 'pet-migrate ', "no engine command-line tool on the screen")
     ctx.equal(state(site)['flags'], {'orders_v2': 0}, 'flag still off after the refusal')
 
     done = submit('verify')
@@ -357,7 +369,9 @@ def test_wp_cli_resume_pause_verify_cutover(ctx):
                        "return wp_next_scheduled( 'pet_migrate_slice' );"), False, 'no slice scheduled for paused work')
     code, out = wp(site, 'cutover', args=['orders_v2', 'on'])
     ctx.equal(code, 1, 'cutover on while copying: refused (PET_PENDING)')
-    ctx.contains(out, 'cutover_refused' if 'cutover_refused' in out else 'copy', 'why it was refused')
+    ctx.contains(out, 'is still running', 'why it was refused: the copy is still running')
+    ctx.contains(out, '`wp pet migrate resume`', 'the next step as WP-CLI spells it')
+    ctx.absent(out, '`pet-migrate', "not the engine's own command line")
     code, out = wp(site, 'cutover', args=['no_such_flag', 'on'])
     ctx.equal(code, 5, 'unknown flag: PET_CONFIG')
     code, out = wp(site, 'cutover', args=['orders_v2', 'sideways'])

@@ -117,11 +117,21 @@ class Pet_Background_Runner {
 		if ( ! empty( $state['handed_off_at'] ) ) {
 			return true;
 		}
-		if ( 'background' !== $state['mode'] ) {
-			return false;
-		}
-		foreach ( (array) $state['work'] as $item ) {
-			if ( empty( $item['paused'] ) && 'failed' !== ( $item['status'] ?? null ) ) {
+		return 'background' === $state['mode'] && self::has_runnable_item( $state['work'], true );
+	}
+
+	/**
+	 * Whether a "work" list has an item a slice can run: not done, not failed, not paused by
+	 * an operator (and, unless $throttled counts, not held by the load checks either).
+	 *
+	 * @param mixed $work      A report's or the state's "work".
+	 * @param bool  $throttled Whether an item the load checks hold counts as runnable.
+	 * @return bool
+	 */
+	private static function has_runnable_item( $work, $throttled ) {
+		foreach ( (array) $work as $item ) {
+			if ( is_array( $item ) && ! in_array( $item['status'] ?? null, array( 'done', 'failed' ), true )
+				&& empty( $item['paused'] ) && ( $throttled || empty( $item['throttle'] ) ) ) {
 				return true;
 			}
 		}
@@ -135,11 +145,8 @@ class Pet_Background_Runner {
 	 * @param array $report Engine report.
 	 */
 	public static function on_pending_work( $report ) {
-		foreach ( (array) ( $report['work'] ?? array() ) as $item ) {
-			if ( is_array( $item ) && 'done' !== ( $item['status'] ?? null ) && empty( $item['paused'] ) ) {
-				self::schedule();
-				return;
-			}
+		if ( self::has_runnable_item( $report['work'] ?? array(), true ) ) {
+			self::schedule();
 		}
 	}
 
@@ -478,22 +485,14 @@ class Pet_Background_Runner {
 
 	/**
 	 * Whether a slice's report leaves work that the next slice can move now: pending, not
-	 * all paused, failed or held back by the load checks (those wait for WP-Cron or an admin
-	 * page instead of a chain of requests that would find the server still busy).
+	 * all paused, failed or held back by the load checks (those wait for WP-Cron or the next
+	 * request's restart instead of a chain of requests that would find the server still busy).
 	 *
 	 * @param array $report Engine report.
 	 * @return bool
 	 */
 	private static function moving( array $report ) {
-		if ( Pet_Engine::PENDING !== $report['result'] ) {
-			return false;
-		}
-		foreach ( (array) $report['work'] as $item ) {
-			if ( 'done' !== ( $item['status'] ?? null ) && 'failed' !== ( $item['status'] ?? null ) && empty( $item['paused'] ) && empty( $item['throttle'] ) ) {
-				return true;
-			}
-		}
-		return false;
+		return Pet_Engine::PENDING === $report['result'] && self::has_runnable_item( $report['work'], false );
 	}
 
 	/**

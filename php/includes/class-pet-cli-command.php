@@ -261,7 +261,7 @@ class Pet_CLI_Command {
 		} while ( Pet_Engine::PENDING === $report['result'] && $in_progress );
 		$rows = $this->cutover_rows( $report, $flag );
 		WP_CLI\Utils\format_items( $format, $rows, self::CUTOVER_FIELDS );
-		$this->finish( $report['result'], $report['message'], $format, $report['error'] );
+		$this->finish_cutover( $report, $format );
 	}
 
 	/**
@@ -315,7 +315,22 @@ class Pet_CLI_Command {
 		}
 		$report = Pet_Runner::cutover_site( $request );
 		WP_CLI\Utils\format_items( $format, $this->cutover_rows( $report, (string) $args[0] ), self::CUTOVER_FIELDS );
-		$this->finish( $report['result'], $report['message'], $format, $report['error'] );
+		$this->finish_cutover( $report, $format );
+	}
+
+	/**
+	 * Ends `verify` and `cutover`: PET_PENDING there is a refusal or a verification that has
+	 * not passed, not "background work remains", so the engine's reason is what is printed.
+	 *
+	 * @param array  $report Report.
+	 * @param string $format Output format.
+	 */
+	private function finish_cutover( array $report, $format ) {
+		if ( Pet_Engine::PENDING === (int) $report['result'] ) {
+			WP_CLI::warning( Pet_Messages::engine_message_for_wordpress( $report['message'] ) . ' (' . Pet_Engine::name( Pet_Engine::PENDING ) . ')' );
+			WP_CLI::halt( Pet_Engine::PENDING );
+		}
+		$this->finish( $report['result'], Pet_Messages::engine_message_for_wordpress( $report['message'] ), $format, $report['error'] );
 	}
 
 	/**

@@ -158,6 +158,7 @@ class Pet_Cutover_Controls {
 				'flag'    => $flag,
 				'switch'  => $switch,
 				'percent' => (int) ( $report['flags'][ $flag ] ?? 0 ),
+				'phase'   => self::phase_of( $report, $flag ),
 				'result'  => (int) $report['result'],
 				'message' => (string) $report['message'],
 			),
@@ -205,7 +206,7 @@ class Pet_Cutover_Controls {
 	public static function outcome_sentence( array $outcome ) {
 		$flag = (string) $outcome['flag'];
 		if ( Pet_Engine::OK !== (int) $outcome['result'] ) {
-			$reason = trim( str_replace( '`', '', (string) $outcome['message'] ) );
+			$reason = self::refusal_reason( $outcome );
 			return 'verify' === $outcome['switch']
 				/* translators: 1: flag, 2: the engine's reason. */
 				? sprintf( __( 'The verification of %1$s has not passed: %2$s', 'pet' ), $flag, $reason )
@@ -226,6 +227,43 @@ class Pet_Cutover_Controls {
 				/* translators: %s: flag. */
 				return sprintf( __( '%s is finalized: the old table is no longer kept in step, and no table was dropped.', 'pet' ), $flag );
 		}
+	}
+
+	/**
+	 * Why the engine refused, in terms of this screen: its own message names its command-line
+	 * tool, which a site administrator does not have. Chosen by the flag's phase after the
+	 * refusal; the engine's reason (without its quoting) for anything else.
+	 *
+	 * @param array $outcome {switch, phase, message}.
+	 * @return string
+	 */
+	private static function refusal_reason( array $outcome ) {
+		if ( 'copying' === $outcome['phase'] ) {
+			return __( 'its copy is still running in the background; once it is done, click Verify.', 'pet' );
+		}
+		if ( 'syncing' === $outcome['phase'] && 'verify' !== $outcome['switch'] ) {
+			return __( 'its copy has not passed a verification since it was made or since its sync was repaired; click Verify first.', 'pet' );
+		}
+		if ( 'finalize' === $outcome['switch'] ) {
+			return __( 'it can be finalized only while it is switched on for 100 % of users.', 'pet' );
+		}
+		return trim( str_replace( '`', '', Pet_Messages::engine_message_for_wordpress( $outcome['message'] ) ) );
+	}
+
+	/**
+	 * The phase of a flag in a report, or "".
+	 *
+	 * @param array  $report Engine report.
+	 * @param string $flag   Flag.
+	 * @return string
+	 */
+	private static function phase_of( array $report, $flag ) {
+		foreach ( (array) ( $report['cutovers'] ?? array() ) as $cutover ) {
+			if ( ( $cutover['flag'] ?? null ) === $flag ) {
+				return (string) ( $cutover['phase'] ?? '' );
+			}
+		}
+		return '';
 	}
 
 	/**

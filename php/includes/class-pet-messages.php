@@ -170,6 +170,17 @@ class Pet_Messages {
 	}
 
 	/**
+	 * An engine message as WordPress users can act on it: the engine names its own command
+	 * line (`pet-migrate verify orders_v2`); in WordPress the same is `wp pet migrate …`.
+	 *
+	 * @param string $message The engine's message.
+	 * @return string
+	 */
+	public static function engine_message_for_wordpress( $message ) {
+		return str_replace( '`pet-migrate ', '`wp pet migrate ', (string) $message );
+	}
+
+	/**
 	 * The outcome of a Retry (or of an operator's run), by result code.
 	 *
 	 * @param int $result Result code.

@@ -177,24 +177,6 @@ class Pet_Runner {
 	}
 
 	/**
-	 * Applies pending migrations on every site of the network where PET is active.
-	 *
-	 * @param string        $context  Context.
-	 * @param callable|null $progress Called after each site with ( $blog_id, $report ).
-	 * @return array<int,array> Reports by site ID.
-	 */
-	public static function run_network( $context, $progress = null ) {
-		$reports = array();
-		foreach ( Pet_Network::active_site_ids() as $blog_id ) {
-			$reports[ $blog_id ] = self::run_site( $context, $blog_id );
-			if ( is_callable( $progress ) ) {
-				call_user_func( $progress, $blog_id, $reports[ $blog_id ] );
-			}
-		}
-		return $reports;
-	}
-
-	/**
 	 * IDs of every site of the network (just the current one on a single site).
 	 *
 	 * @return int[]
