@@ -68,6 +68,8 @@
  *                                            ("applied_count" is always there): a host that
  *                                            only needs the schema version spares encoding and
  *                                            decoding hundreds of rows
+ *     "report_files": true,                  pet_migrate_files: whether "files" lists every
+ *                                            file (default true; see pet_migrate_files)
  *     "resume_paused": false,                pet_migrate_resume: also continue work an
  *                                            operator paused with pet_migrate_pause (default
  *                                            false: a scheduled runner leaves paused work
@@ -259,13 +261,18 @@ int pet_migrate_lint(const char *config_json, char **report_json);
  * that checks on every request whether a deployment shipped new migrations: it lists the
  * directory and stats each entry, nothing more, so names follow the engine's own rule and a
  * file's fingerprint is the one the engine itself uses to tell whether it changed.
+ * Config "report_files": false leaves "files" null (everything else is the same, the
+ * fingerprint included): a host asking on every request spares building and decoding an entry
+ * per file, which with hundreds of files costs more than listing them.
  * Returns PET_OK; PET_INVALID when an entry cannot be a migration (badly named, not a regular
  * file, duplicate version; each named in "problems"); PET_CONFIG when the directory cannot be
  * read. Its report has, besides "result", "result_name", "message" and "problems":
  *   "files": [ {"file", "version", "name", "fingerprint"} … ]   in file-name order; version
  *                                    and name are null for a badly named file; fingerprint is
  *                                    text (device, inode, size, modification and status-change
- *                                    times in seconds and nanoseconds), "-" for a non-file
+ *                                    times in seconds and nanoseconds), "-" for a non-file;
+ *                                    null with config "report_files": false
+ *   "file_count": N                  entries listed (hidden files aside)
  *   "newest_version": "…" | null     the newest well-named version
  *   "fingerprint": "16 hex digits"   of the whole listing: changes when any file is added,
  *                                    removed, renamed, replaced or written, however close

@@ -25,7 +25,14 @@ struct MigrationFileListing {
 
     var result: ResultCode
     var message: String
+    /// Every file, in file-name order (kept only when the report lists them).
     var files: [File] = []
+    var reportsFiles = true
+    var fileCount = 0
+    var fingerprint = ""
+    var newestVersion: String?
+    /// Nanoseconds since the epoch.
+    var newestChange: Int?
     var problems: [(kind: String, file: String?, version: String?, reason: String)] = []
 
     /// The last configuration text this process parsed, and its result. A host asks on every
@@ -50,11 +57,19 @@ struct MigrationFileListing {
             return MigrationFileListing(result: .config, message: error.reason, problems: [(kind: "unreadable", file: nil, version: nil, reason: error.reason)])
         }
         var listing = MigrationFileListing(result: .ok, message: "")
+        listing.reportsFiles = configuration.reportFiles
+        listing.fileCount = entries.count
         var fileByVersion: [String: String] = [:]
+        var hash = ListingHash()
         for entry in entries.sorted(by: { $0.fileName < $1.fileName }) {
             let parsed = MigrationFileName(entry.fileName)
-            listing.files.append(File(fileName: entry.fileName, version: parsed?.version, name: parsed?.name, fingerprint: entry.fingerprint,
-                                      fingerprintText: Self.text(entry.fingerprint)))
+            hash.mix(fileName: entry.fileName, fingerprint: entry.fingerprint)
+            if let change = Self.newestChange(entry.fingerprint) { listing.newestChange = max(listing.newestChange ?? change, change) }
+            if let version = parsed?.version, version > (listing.newestVersion ?? "") { listing.newestVersion = version }
+            if listing.reportsFiles {
+                listing.files.append(File(fileName: entry.fileName, version: parsed?.version, name: parsed?.name, fingerprint: entry.fingerprint,
+                                          fingerprintText: Self.text(entry.fingerprint)))
+            }
             guard let parsed else {
                 listing.problems.append((kind: "file_name", file: entry.fileName, version: nil,
                                          reason: "the name does not follow the rule: \(MigrationFileName.rule)"))
@@ -69,8 +84,9 @@ struct MigrationFileListing {
             }
             fileByVersion[parsed.version] = entry.fileName
         }
+        listing.fingerprint = hash.text
         if listing.problems.isEmpty {
-            listing.message = "\(listing.files.count) migration file(s) in \(configuration.migrationsDirectory)"
+            listing.message = "\(entries.count) migration file(s) in \(configuration.migrationsDirectory)"
         } else {
             listing.result = .invalid
             listing.message = "\(listing.problems.count) file(s) in \(configuration.migrationsDirectory) cannot be migrations"
@@ -78,40 +94,66 @@ struct MigrationFileListing {
         return listing
     }
 
-    /// The newest change to any listed file (modification or status change, whichever is
-    /// later), in nanoseconds since the epoch, or nil when nothing is listed.
-    var newestChangeNanoseconds: Int? {
-        files.compactMap { file -> Int? in
-            guard let f = file.fingerprint, f.count >= 7 else { return nil }
-            let modified = f[3].multipliedReportingOverflow(by: 1_000_000_000)
-            let changed = f[5].multipliedReportingOverflow(by: 1_000_000_000)
-            guard !modified.overflow, !changed.overflow else { return nil }
-            return max(modified.partialValue &+ f[4], changed.partialValue &+ f[6])
-        }.max()
+    /// A file's newest change (modification or status change, whichever is later), in
+    /// nanoseconds since the epoch, or nil when unknown.
+    private static func newestChange(_ fingerprint: [Int]?) -> Int? {
+        guard let f = fingerprint, f.count >= 7 else { return nil }
+        let modified = f[3].multipliedReportingOverflow(by: 1_000_000_000)
+        let changed = f[5].multipliedReportingOverflow(by: 1_000_000_000)
+        guard !modified.overflow, !changed.overflow else { return nil }
+        return max(modified.partialValue &+ f[4], changed.partialValue &+ f[6])
     }
 
-    /// One fingerprint of the whole listing (FNV-1a, 64 bits): it changes when a file is added,
-    /// removed, renamed, replaced or written, whatever the file system's clock resolution.
-    var fingerprint: String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        func mix(_ byte: UInt8) {
+    /// One fingerprint of the whole listing (FNV-1a, 64 bits, over each file's name and its
+    /// fingerprint as text, in file-name order): it changes when a file is added, removed,
+    /// renamed, replaced or written, whatever the file system's clock resolution. The text is
+    /// hashed digit by digit as it would be written, never built: with `report_files` false
+    /// nothing per file is allocated, and the value is the same either way.
+    private struct ListingHash {
+        private var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+
+        private mutating func mix(_ byte: UInt8) {
             hash ^= UInt64(byte)
             hash = hash &* 0x0000_0100_0000_01b3
         }
-        func mix(_ text: String) {
-            var text = text
-            text.withUTF8 { bytes in
-                for byte in bytes { mix(byte) }
+
+        private mutating func mix(_ number: Int) {
+            if number < 0 { mix(UInt8(ascii: "-")) }
+            var magnitude = number.magnitude
+            var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                         UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+                (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+            var count = 0
+            withUnsafeMutableBytes(of: &digits) { buffer in
+                repeat {
+                    buffer[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                    magnitude /= 10
+                    count += 1
+                } while magnitude > 0
+            }
+            withUnsafeBytes(of: &digits) { buffer in
+                for position in stride(from: count - 1, through: 0, by: -1) { mix(buffer[position]) }
             }
         }
-        for file in files {
-            mix(file.fileName)
-            mix(0)
-            mix(file.fingerprintText)
+
+        mutating func mix(fileName: String, fingerprint: [Int]?) {
+            for byte in fileName.utf8 { mix(byte) }
+            mix(UInt8(0))
+            if let fingerprint {
+                for (position, number) in fingerprint.enumerated() {
+                    if position > 0 { mix(UInt8(ascii: ":")) }
+                    mix(number)
+                }
+            } else {
+                mix(UInt8(ascii: "-"))
+            }
             mix(UInt8(ascii: "\n"))
         }
-        let hex = String(hash, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
+
+        var text: String {
+            let hex = String(hash, radix: 16)
+            return String(repeating: "0", count: 16 - hex.count) + hex
+        }
     }
 
     private static func text(_ fingerprint: [Int]?) -> String {
@@ -132,7 +174,9 @@ struct MigrationFileListing {
         var json = JSONBytes(capacity: 256 + files.count * 160)
         json.raw("{")
         json.key("engine_version", first: true); json.string(PETMigrateVersion.string)
-        json.key("files"); json.raw("[")
+        json.key("file_count"); json.string(nil, orNumber: fileCount)
+        json.key("files")
+        if !reportsFiles { json.raw("null") } else { json.raw("[") }
         for (position, file) in files.enumerated() {
             if position > 0 { json.raw(",") }
             json.raw("{"); json.key("file", first: true); json.string(file.fileName)
@@ -141,13 +185,13 @@ struct MigrationFileListing {
             json.key("version"); json.string(file.version)
             json.raw("}")
         }
-        json.raw("]")
+        if reportsFiles { json.raw("]") }
         json.key("fingerprint"); json.string(fingerprint)
         // Seconds as decimal text keep the nanoseconds a JSON number (a double) would round away.
         json.key("listed_at"); json.seconds(Self.now())
         json.key("message"); json.string(message)
-        json.key("newest_change"); json.seconds(newestChangeNanoseconds)
-        json.key("newest_version"); json.string(files.compactMap(\.version).max())
+        json.key("newest_change"); json.seconds(newestChange)
+        json.key("newest_version"); json.string(newestVersion)
         json.key("problems"); json.raw("[")
         for (position, problem) in problems.enumerated() {
             if position > 0 { json.raw(",") }

@@ -393,6 +393,10 @@ class Benchmark:
                 raise SystemExit(f"benchmark: the warm floor read {samples['floor_rows']} registry rows, not {self.count}")
             self.results[("noop-warm", engine, "floor")] = [ms / 1e3 for ms in samples["floor_ms"]]
             self.results[("noop-warm", engine, "php")] = [ms / 1e3 for ms in samples["pet_ms"]]
+            # The folder is the same for both engines: the listing is measured with each run
+            # and the samples pooled.
+            self.results.setdefault(("listing", "files", "floor"), []).extend(ms / 1e3 for ms in samples["listing_floor_ms"])
+            self.results.setdefault(("listing", "files", "php"), []).extend(ms / 1e3 for ms in samples["listing_pet_ms"])
             log(f"  no-op, warm PHP, {engine}: floor {median(samples['floor_ms']):.3f} ms, PET {median(samples['pet_ms']):.3f} ms")
 
     # -- report ----------------------------------------------------------------------------
@@ -457,6 +461,7 @@ class Benchmark:
             ("noop-fresh", "sqlite", f"no-op, {n} applied, fresh process, SQLite", "`sqlite3 DB 'SELECT 1'` process"),
             ("noop-warm", "mariadb", f"no-op, {n} applied, warm PHP, per call, MariaDB", "mysqli: connect, read the registry"),
             ("noop-warm", "sqlite", f"no-op, {n} applied, warm PHP, per call, SQLite", "SQLite3: open, read the registry"),
+            ("listing", "files", f"deployment check on every request, {n} files, warm PHP", "PHP: `scandir` + `lstat` of each file"),
         ]
         for kind, engine, label, floor_is in rows:
             floor = figure((kind, engine, "floor"))

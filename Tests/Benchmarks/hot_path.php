@@ -11,7 +11,8 @@
  *
  *   php -d extension=bridge/modules/pet_migrate.so Tests/Benchmarks/hot_path.php '{"config":{…},
  *       "iterations":200,"blocks":10,"warmup":20}'
- * prints one JSON object: the per-call samples in milliseconds for the floor and for PET.
+ * prints one JSON object: the per-call samples in milliseconds for the floor and for PET, and
+ * the same for the per-request deployment check (listing the folder).
  */
 $input = json_decode($argv[1] ?? '', true, 16, JSON_THROW_ON_ERROR);
 $config = $input['config'];
@@ -50,14 +51,34 @@ $pet = function () use ($petConfig): int {
     return $report['applied_count'];
 };
 
+// The deployment check the plugin makes on every request: list the folder and stat each
+// file. Floor: PHP doing just that itself; PET: pet_migrate_files as the plugin calls it
+// (fingerprint, newest version and problems, no entry per file).
+$directory = $config['migrations_dir'];
+$listingFloor = function () use ($directory): int {
+    clearstatcache();
+    $files = 0;
+    foreach (scandir($directory) as $name) {
+        if ($name[0] !== '.' && lstat("$directory/$name")) { $files++; }
+    }
+    return $files;
+};
+$listingPet = function () use ($directory): int {
+    return pet_migrate_files(['migrations_dir' => $directory, 'report_files' => false])['file_count'];
+};
+
 // Warm up both paths (opcache-free CLI, but the extension, the client libraries and the
 // server's caches all get touched), then interleave them in blocks so that drift in the
 // machine's load falls on both alike.
-for ($i = 0; $i < $warmup; $i++) { $floorRows = $floor(); $petApplied = $pet(); }
-$samples = ['floor' => [], 'pet' => []];
+for ($i = 0; $i < $warmup; $i++) { $floorRows = $floor(); $petApplied = $pet(); $listedFloor = $listingFloor(); $listedPet = $listingPet(); }
+if ($listedFloor !== $listedPet) {
+    fwrite(STDERR, "hot_path: PHP listed $listedFloor files, pet_migrate_files $listedPet\n");
+    exit(1);
+}
+$samples = ['floor' => [], 'pet' => [], 'listing_floor' => [], 'listing_pet' => []];
 $perBlock = intdiv($iterations + $blocks - 1, $blocks);
 for ($block = 0; $block < $blocks; $block++) {
-    foreach (['floor' => $floor, 'pet' => $pet] as $name => $call) {
+    foreach (['floor' => $floor, 'pet' => $pet, 'listing_floor' => $listingFloor, 'listing_pet' => $listingPet] as $name => $call) {
         for ($i = 0; $i < $perBlock; $i++) {
             $start = hrtime(true);
             $call();
@@ -66,4 +87,5 @@ for ($block = 0; $block < $blocks; $block++) {
     }
 }
 echo json_encode(['floor_ms' => $samples['floor'], 'pet_ms' => $samples['pet'],
-    'floor_rows' => $floorRows, 'pet_applied' => $petApplied]), "\n";
+    'listing_floor_ms' => $samples['listing_floor'], 'listing_pet_ms' => $samples['listing_pet'],
+    'floor_rows' => $floorRows, 'pet_applied' => $petApplied, 'files' => $listedPet]), "\n";

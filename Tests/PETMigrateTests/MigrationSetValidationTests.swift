@@ -173,4 +173,49 @@ import Testing
         #expect(report.result == .ok, "\(report.message)")
         #expect(report.targetVersion != nil)
     }
+
+    /// `plan` pairs the registry with the set in one walk down both sorted lists: whatever
+    /// order the registry's rows come in, every problem is found, in version order, and the
+    /// pending migrations are exactly the unapplied ones.
+    @Test func planPairsTheRegistryWithTheSetInAnyOrder() throws {
+        let versions = ["2026_01_01_0001", "2026_01_02_0001", "2026_01_03_0001", "2026_01_04_0001", "2026_01_05_0001"]
+        let entries = versions.enumerated().map { offset, version in
+            let bytes = Array(Fixtures.createProjects.replacingOccurrences(of: "pet_projects", with: "pet_t\(offset)").utf8)
+            return MigrationSourceEntry(fileName: "\(version)_create_t\(offset).json") { .success(bytes) }
+        }
+        struct Listed: MigrationSource {
+            let files: [MigrationSourceEntry]
+            var location: String { "memory" }
+            func entries() throws(MigrationSourceError) -> [MigrationSourceEntry] { files }
+        }
+        let set = try MigrationSet.load(from: Listed(files: entries.reversed())).get()
+        func row(_ index: Int, checksum: String? = nil) -> AppliedMigration {
+            AppliedMigration(version: versions[index], name: "create_t\(index)", appliedAt: "2026-01-0\(index + 1) 00:00:00",
+                             checksum: checksum ?? set.migrations[index].checksum)
+        }
+        let ghost = AppliedMigration(version: "2026_01_09_0001", name: "gone", appliedAt: "2026-01-09 00:00:00", checksum: "x")
+
+        // All applied, rows in any order: nothing pending, the applied list sorted.
+        for applied in [(0..<5).map { row($0) }, (0..<5).reversed().map { row($0) }, [2, 0, 4, 1, 3].map { row($0) }] {
+            let plan = try set.plan(applied: applied).get()
+            #expect(plan.pending.isEmpty)
+            #expect(plan.applied.map(\.version) == versions)
+            #expect(plan.target == versions.last)
+        }
+        // The first two applied: the last three pending, in order.
+        let partial = try set.plan(applied: [row(1), row(0)]).get()
+        #expect(partial.pending.map(\.version) == Array(versions[2...]))
+        #expect(partial.applied.map(\.version) == Array(versions[..<2]))
+        // Nothing applied: everything pending.
+        #expect(try set.plan(applied: []).get().pending.map(\.version) == versions)
+
+        // A changed file, a missing file and unapplied migrations before the newest applied.
+        switch set.plan(applied: [ghost, row(3), row(1, checksum: "0123456789abcdef"), row(0)]) {
+        case .success: Issue.record("a registry with a changed and a missing file was accepted")
+        case .failure(let invalid):
+            #expect(invalid.problems.map(\.kind) == [.checksumMismatch, .missingFile, .outOfOrder, .outOfOrder])
+            #expect(invalid.problems.map { $0.version ?? "" } == [versions[1], ghost.version, versions[2], versions[4]])
+            #expect(invalid.problems[1].file == "2026_01_09_0001_gone.json")
+        }
+    }
 }

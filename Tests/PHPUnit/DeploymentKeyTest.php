@@ -86,6 +86,19 @@ class DeploymentKeyTest extends TestCase {
 		$this->assertContains( '2026_03_01_0001_Upper.json', array_column( $listing['problems'], 'file' ) );
 	}
 
+	public function test_per_request_listing_leaves_the_files_out_and_names_them_on_demand() {
+		$this->requires_engine();
+		Pet_Migration_Files::forget();
+		$brief = Pet_Migration_Files::listing();
+		$full  = Pet_Migration_Files::read( PET_MIGRATIONS_DIR );
+		$this->assertNull( $brief['files'], 'the listing asked on every request carries no entry per file' );
+		$this->assertSame( count( $full['files'] ), $brief['file_count'] );
+		$this->assertSame( $full['fingerprint'], $brief['fingerprint'], 'the same deployment key either way' );
+		$this->assertSame( $full['newest_version'], $brief['newest_version'] );
+		$this->assertSame( 'create_core_tables', Pet_Migration_Files::name_of( '2026_02_10_0001' ), 'a message still finds a file\'s name' );
+		$this->assertNull( Pet_Migration_Files::name_of( '2099_01_01_0001' ) );
+	}
+
 	public function test_listing_costs_microseconds() {
 		$this->requires_engine();
 		$n = 2000;

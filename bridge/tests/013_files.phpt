@@ -35,12 +35,19 @@ $seen[] = $after['fingerprint'];
 echo 'distinct fingerprints: ', count(array_unique($seen)), ' of ', count($seen), "\n";
 echo 'newest ', $after['newest_version'], ', result ', $after['result_name'], " (contents are never read)\n";
 
+/* Without the per-file entries (what the plugin asks on every request): the same answer. */
+function pet_without_files(array $report) { unset($report['files'], $report['listed_at']); return $report; }
+$brief = pet_migrate_files(['migrations_dir' => $dir, 'report_files' => false]);
+echo 'report_files false: files ', json_encode($brief['files']), ', file_count ', $brief['file_count'], ' of ', count($after['files']),
+    ', the rest ', pet_without_files($brief) === pet_without_files($after) ? 'identical' : 'differs', "\n";
+
 /* A badly named file and a directory: invalid, each named, by the engine's rule. */
 file_put_contents("$dir/2026_03_01_0003_Bad-Name.json", '{}');
 file_put_contents("$dir/notes.txt", 'x');
 mkdir("$dir/2026_03_01_0004_folder.json");
 $bad = pet_migrate_files(['migrations_dir' => $dir]);
 echo $bad['result_name'], ' ', json_encode(array_map(fn ($p) => [$p['kind'], $p['file']], $bad['problems'])), "\n";
+echo 'report_files false, invalid: ', pet_without_files(pet_migrate_files(['migrations_dir' => $dir, 'report_files' => false])) === pet_without_files($bad) ? 'identical' : 'differs', "\n";
 echo 'lint agrees on the names: ', json_encode(array_values(array_unique(array_map(fn ($p) => $p['file'], array_filter(pet_migrate_lint(['migrations_dir' => $dir])['problems'], fn ($p) => $p['kind'] === 'file_name'))))), "\n";
 
 /* Configuration errors: PET_CONFIG with a reason, never an exception. */
@@ -62,7 +69,9 @@ recent: yes
 unchanged: same
 distinct fingerprints: 4 of 4
 newest 2026_03_01_0002, result PET_OK (contents are never read)
+report_files false: files null, file_count 3 of 3, the rest identical
 PET_INVALID [["file_name","2026_03_01_0003_Bad-Name.json"],["unreadable","2026_03_01_0004_folder.json"],["file_name","notes.txt"]]
+report_files false, invalid: identical
 lint agrees on the names: ["2026_03_01_0003_Bad-Name.json","notes.txt"]
 PET_CONFIG: says why
 PET_CONFIG: says why

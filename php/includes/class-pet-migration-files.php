@@ -14,7 +14,8 @@ defined( 'ABSPATH' ) || exit;
  *
  * Every request asks once, because a deployment can land at any moment and by any means (git,
  * rsync, FTP, the plugin updater). The engine lists the directory and stats each file without
- * opening any, so this costs microseconds and no database query. The listing's fingerprint,
+ * opening any, so this costs a few microseconds per file and no database query (the per-file
+ * entries are left out of it: see listing()). The listing's fingerprint,
  * together with the plugin's version, is the "deployment key": it changes with every file
  * added, removed, renamed or written, however close together, which a folder's whole-second
  * modification time does not.
@@ -34,20 +35,29 @@ class Pet_Migration_Files {
 	const ARRIVING_SECONDS = 30;
 
 	/**
-	 * This request's listing (null until asked).
+	 * This request's listing (null until asked), without the per-file entries.
 	 *
 	 * @var array|null
 	 */
 	private static $listing = null;
 
 	/**
-	 * The engine's listing of the migrations directory, once per request.
+	 * This request's listing with every file (null until a message needs a file's name).
+	 *
+	 * @var array|null
+	 */
+	private static $detailed = null;
+
+	/**
+	 * The engine's listing of the migrations directory, once per request: its fingerprint,
+	 * newest version, newest change and problems, without an entry per file (asked on every
+	 * request; with hundreds of files, the entries would cost more than the listing).
 	 *
 	 * @return array Report of pet_migrate_files(); without the extension, an empty listing.
 	 */
 	public static function listing() {
 		if ( null === self::$listing ) {
-			self::$listing = self::read( PET_MIGRATIONS_DIR );
+			self::$listing = self::read( PET_MIGRATIONS_DIR, false );
 		}
 		return self::$listing;
 	}
@@ -56,14 +66,20 @@ class Pet_Migration_Files {
 	 * Asks the engine to list a migrations directory.
 	 *
 	 * @param string $directory Migrations directory.
+	 * @param bool   $files     Whether the listing names every file ("files").
 	 * @return array
 	 */
-	public static function read( $directory ) {
+	public static function read( $directory, $files = true ) {
 		if ( ! function_exists( 'pet_migrate_files' ) ) {
 			return self::empty_listing( 'no-engine' );
 		}
 		try {
-			$listing = pet_migrate_files( array( 'migrations_dir' => (string) $directory ) );
+			$listing = pet_migrate_files(
+				array(
+					'migrations_dir' => (string) $directory,
+					'report_files'   => (bool) $files,
+				)
+			);
 		} catch ( \Throwable $e ) {
 			return self::empty_listing( 'engine-error' );
 		}
@@ -80,6 +96,7 @@ class Pet_Migration_Files {
 		return array(
 			'result'         => 5,
 			'files'          => array(),
+			'file_count'     => 0,
 			'problems'       => array(),
 			'newest_version' => null,
 			'fingerprint'    => $why,
@@ -177,7 +194,10 @@ class Pet_Migration_Files {
 	 * @return string|null
 	 */
 	public static function name_of( $version ) {
-		foreach ( self::listing()['files'] as $file ) {
+		if ( null === self::$detailed ) {
+			self::$detailed = self::read( PET_MIGRATIONS_DIR );
+		}
+		foreach ( (array) self::$detailed['files'] as $file ) {
 			if ( ( $file['version'] ?? null ) === $version ) {
 				return $file['name'];
 			}
@@ -189,6 +209,7 @@ class Pet_Migration_Files {
 	 * Forgets this request's listing (after files changed under it, e.g. a plugin update).
 	 */
 	public static function forget() {
-		self::$listing = null;
+		self::$listing  = null;
+		self::$detailed = null;
 	}
 }

@@ -33,7 +33,12 @@ struct Bookkeeping {
     }
 
     /// What every activation reads first: the registry, the state row and whether the
-    /// journal holds anything — in one round trip once the engine's tables exist.
+    /// journal holds anything.
+    ///
+    /// Two statements, not one `UNION ALL` of the three: MariaDB materialises a union in a
+    /// temporary table before sending a row of it, which made the one round trip slower than
+    /// two (1.37 ms against 0.66 + 0.14 ms with 500 applied migrations, measured warm on
+    /// loopback). The registry's rows arrive sorted by its key, ready for `MigrationSet.plan`.
     struct Overview {
         var applied: [AppliedMigration]
         var state: MigrationState?
@@ -41,30 +46,23 @@ struct Bookkeeping {
     }
 
     func overview() throws(DatabaseError) -> Overview {
-        let rows: [[SQLValue]]
         do {
-            rows = try driver.query("""
-                SELECT 'r', version, name, applied_at, checksum, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM \(q(registryTable))
-                UNION ALL
-                SELECT 's', \(Self.stateColumns) FROM \(q(stateTable)) WHERE id = 1
-                UNION ALL
-                SELECT 'j', COUNT(*), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM \(q(journalTable))
-                """)
+            let applied = try driver.query("SELECT version, name, applied_at, checksum FROM \(q(registryTable)) ORDER BY version")
+                .map(Self.appliedMigration)
+            let row = try driver.query("""
+                SELECT \(Self.stateColumns), (SELECT COUNT(*) FROM \(q(journalTable))) FROM \(q(stateTable)) WHERE id = 1
+                """).first
+            guard let row else {
+                // No state row yet (nothing was ever activated): ask the journal alone.
+                return Overview(applied: applied, state: nil,
+                                hasJournal: !(try driver.query("SELECT 1 FROM \(q(journalTable)) LIMIT 1")).isEmpty)
+            }
+            return Overview(applied: applied, state: Self.migrationState(Array(row.dropLast())), hasJournal: (row.last?.integer ?? 0) > 0)
         } catch where error.kind == .missingTable {
             // Before the first activation: some of the tables do not exist yet.
             return Overview(applied: try appliedMigrations(), state: try state(),
                             hasJournal: !(try driver.queryIfTableExists("SELECT 1 FROM \(q(journalTable)) LIMIT 1")).isEmpty)
         }
-        var overview = Overview(applied: [], state: nil, hasJournal: false)
-        for row in rows {
-            switch row[0].text {
-            case "r": overview.applied.append(Self.appliedMigration(Array(row[1...4])))
-            case "s": overview.state = Self.migrationState(Array(row[1...]))
-            default: overview.hasJournal = (row[1].integer ?? 0) > 0
-            }
-        }
-        overview.applied.sort { $0.version < $1.version }
-        return overview
     }
 
     func q(_ name: String) -> String { driver.quoteIdentifier(name) }

@@ -220,7 +220,7 @@ extension DatabaseDriver {
 
     /// `prefix%` for LIKE, with `_` (a LIKE wildcard, common in prefixes) escaped by `\`.
     func likePattern(forPrefix prefix: String) -> String {
-        prefix.replacing("_", with: "\\_") + "%"
+        prefix.replacingASCII("_", with: "\\_") + "%"
     }
 
     /// Folds rows of (table, "c" or "i", name) into table shapes.

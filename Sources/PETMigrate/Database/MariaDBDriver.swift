@@ -67,6 +67,7 @@ public final class MariaDBDriver: DatabaseDriver, SQLDefinitionRendering {
         }
         var timeout = UInt32(clamping: connectTimeoutSeconds)
         mysql_optionsv_timeout(mysql, &timeout)
+        mysql_options_charset(mysql, "utf8mb4")
         let socket = endpoint.socket.flatMap { $0.isEmpty ? nil : $0 }
         let connected = mysql_real_connect(mysql, endpoint.host, endpoint.user, endpoint.password, endpoint.database,
                                            UInt32(clamping: endpoint.port), socket, 0)
@@ -84,16 +85,15 @@ public final class MariaDBDriver: DatabaseDriver, SQLDefinitionRendering {
                                 message: "cannot connect to \(endpoint.displayName): \(Self.withoutPassword(reason, endpoint.password)) (\(advice))")
         }
         connection = mysql
-        if mysql_set_character_set(mysql, "utf8mb4") != 0 {
-            throw lastError()
-        }
         // The session is pinned so that SQL means at run time what the judge read at load
         // time, whatever the server's defaults: `"` quotes strings and `\` escapes in them
         // (no ANSI_QUOTES, no NO_BACKSLASH_ESCAPES), strict (a value that does not fit is an
         // error, never silently cut), no engine substitution, autocommit (the engine opens
         // its own transactions). Every metadata-lock wait is bounded: the server's default is
-        // a day, during which every reader of the table queues behind the ALTER.
-        try execute("SET SESSION autocommit = 1, SESSION sql_mode = '\(Self.pinnedSQLMode)', SESSION lock_wait_timeout = \(max(1, lockWaitTimeoutSeconds)), SESSION innodb_lock_wait_timeout = \(max(1, lockWaitTimeoutSeconds))")
+        // a day, during which every reader of the table queues behind the ALTER. `SET NAMES`
+        // (in the same round trip) gives the connection the server's own default collation
+        // for utf8mb4, as before; the handshake already chose the character set.
+        try execute("SET NAMES utf8mb4, SESSION autocommit = 1, SESSION sql_mode = '\(Self.pinnedSQLMode)', SESSION lock_wait_timeout = \(max(1, lockWaitTimeoutSeconds)), SESSION innodb_lock_wait_timeout = \(max(1, lockWaitTimeoutSeconds))")
     }
 
     static let pinnedSQLMode = "STRICT_TRANS_TABLES,STRICT_ALL_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_ZERO_DATE,NO_ZERO_IN_DATE,NO_ENGINE_SUBSTITUTION"
@@ -257,7 +257,7 @@ public final class MariaDBDriver: DatabaseDriver, SQLDefinitionRendering {
     // MARK: Names and introspection
 
     public func quoteIdentifier(_ name: String) -> String {
-        "`" + name.replacing("`", with: "``") + "`"
+        "`" + name.replacingASCII("`", with: "``") + "`"
     }
 
     public func physicalIndexName(_ index: String, table: String) -> String {
@@ -318,7 +318,7 @@ public final class MariaDBDriver: DatabaseDriver, SQLDefinitionRendering {
 
     func stringLiteral(_ text: String) -> String {
         // Unless NO_BACKSLASH_ESCAPES is set, MariaDB reads a backslash as an escape.
-        "'" + text.replacing("\\", with: "\\\\").replacing("'", with: "''") + "'"
+        "'" + text.replacingASCII("\\", with: "\\\\").replacingASCII("'", with: "''") + "'"
     }
 
     public func createTableStatements(_ table: TableDefinition, physicalName: String, ifNotExists: Bool) -> [String] {

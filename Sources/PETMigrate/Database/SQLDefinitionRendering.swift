@@ -23,7 +23,7 @@ extension SQLDefinitionRendering {
 
     /// Standard SQL: quotes doubled. MariaDB also treats backslashes as escapes.
     func stringLiteral(_ text: String) -> String {
-        "'" + text.replacing("'", with: "''") + "'"
+        "'" + text.replacingASCII("'", with: "''") + "'"
     }
 
     func literal(_ value: ColumnDefault) -> String {

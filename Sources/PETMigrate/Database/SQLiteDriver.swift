@@ -124,7 +124,7 @@ public final class SQLiteDriver: DatabaseDriver, SQLDefinitionRendering {
         case .null: return "NULL"
         case .integer(let number): return String(number)
         case .real(let number): return "\(number)"
-        case .text(let text): return "'" + text.replacing("'", with: "''") + "'"
+        case .text(let text): return "'" + text.replacingASCII("'", with: "''") + "'"
         }
     }
 
@@ -258,7 +258,7 @@ public final class SQLiteDriver: DatabaseDriver, SQLDefinitionRendering {
     // MARK: Names and introspection
 
     public func quoteIdentifier(_ name: String) -> String {
-        "\"" + name.replacing("\"", with: "\"\"") + "\""
+        "\"" + name.replacingASCII("\"", with: "\"\"") + "\""
     }
 
     public func physicalIndexName(_ index: String, table: String) -> String {

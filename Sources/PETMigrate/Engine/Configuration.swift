@@ -31,6 +31,9 @@ public struct EngineConfiguration: Sendable {
     public var resumePaused: Bool = false
     /// Whether reports list every applied migration (`applied`); `applied_count` is always there.
     public var reportApplied: Bool = true
+    /// Whether `pet_migrate_files` lists every file (`files`); its fingerprint, newest version
+    /// and problems are always there.
+    public var reportFiles: Bool = true
     /// Honoured only when the process environment enables test faults; see `FaultInjector`.
     public var testFaults: [FaultInjector.Fault]
 
@@ -153,7 +156,7 @@ extension EngineConfiguration {
             let fields = try FieldReader(root, what: "the configuration", allowedKeys: [
                 "database", "prefix", "migrations_dir", "lock_timeout_seconds", "ddl_lock_wait_seconds", "lock_lease_seconds", "events_limit", "test_faults",
                 "budget_ms", "chunk_target_ms", "max_threads_running", "replicas", "max_replica_lag_ms", "resume_paused",
-                "report_applied",
+                "report_applied", "report_files",
             ])
             guard let directory = try fields.string("migrations_dir"), !directory.isEmpty else {
                 throw DecodingFailure("\"migrations_dir\" is missing: the directory of the migration files")
@@ -170,6 +173,7 @@ extension EngineConfiguration {
             if let lag = try fields.int("max_replica_lag_ms") { configuration.maxReplicaLagMilliseconds = lag }
             if let resume = try fields.bool("resume_paused") { configuration.resumePaused = resume }
             if let listed = try fields.bool("report_applied") { configuration.reportApplied = listed }
+            if let listed = try fields.bool("report_files") { configuration.reportFiles = listed }
             for replica in try fields.array("replicas") ?? [] {
                 guard case .mariadb(let endpoint) = try parseDatabase(replica, defaultDriver: "mariadb") else {
                     throw DecodingFailure("every server in \"replicas\" must be a mariadb server")

@@ -192,10 +192,9 @@ public struct MigrationEngine: Sendable {
     }
 
     /// The migration set, valid file by file (checked with this site's prefix) and with every
-    /// raw SQL statement judged for this prefix on both dialects, or every reason why not.
-    /// The migration set, loaded and judged — or, when the directory lists exactly as it did
-    /// for a set this process judged valid before (same names, same fingerprints), that set
-    /// (`JudgedSetCache` argues why that is safe).
+    /// raw SQL statement judged for this prefix on both dialects, or every reason why not;
+    /// when the directory lists exactly as it did for a set this process judged valid before
+    /// (same names, same fingerprints), that set (`JudgedSetCache` argues why that is safe).
     func loadJudgedSet() -> Result<MigrationSet, InvalidMigrationSet> {
         let directory = DirectoryMigrationSource(directory: configuration.migrationsDirectory)
         let entries: [MigrationSourceEntry]

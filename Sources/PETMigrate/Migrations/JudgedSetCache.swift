@@ -33,7 +33,9 @@ enum JudgedSetCache {
             guard let fingerprint = entry.fingerprint else { return nil }
             listing.append(Listed(fileName: entry.fileName, fingerprint: fingerprint))
         }
-        listing.sort { $0.fileName < $1.fileName }
+        // Kept in the order the directory listed them, unsorted: an unchanged directory
+        // lists in the same order, and one that lists the same files in another order only
+        // misses the cache (it is loaded and judged again), never matches a different set.
         return Key(directory: directory, prefix: prefix, listing: listing)
     }
 }

@@ -97,31 +97,42 @@ public struct MigrationSet: Sendable {
     /// Refuses when an applied migration's file is gone or changed (the database and the code
     /// no longer tell the same story), and when a pending migration sorts before an applied
     /// one: applying it now would leave upgraded sites and fresh sites with different histories.
+    ///
+    /// Both lists are sorted by version (the registry's rows usually arrive so), so one walk
+    /// down both pairs them: this runs on every activation and status check, where building
+    /// lookup tables of 500 migrations cost more than the database's answer.
     public func plan(applied: [AppliedMigration]) -> Result<MigrationPlan, InvalidMigrationSet> {
+        let inOrder = zip(applied, applied.dropFirst()).allSatisfy { $0.version < $1.version }
+        let applied = inOrder ? applied : applied.sorted { $0.version < $1.version }
         var problems: [MigrationProblem] = []
-        let byVersion = Dictionary(uniqueKeysWithValues: migrations.map { ($0.version, $0) })
-        let appliedVersions = Set(applied.map(\.version))
-        for record in applied.sorted(by: { $0.version < $1.version }) {
-            guard let migration = byVersion[record.version] else {
+        var pending: [Migration] = []
+        var next = migrations.startIndex
+        for record in applied {
+            while next < migrations.endIndex, migrations[next].version < record.version {
+                pending.append(migrations[next])
+                next += 1
+            }
+            guard next < migrations.endIndex, migrations[next].version == record.version else {
                 problems.append(MigrationProblem(.missingFile, file: "\(record.version)_\(record.name).json", version: record.version,
                                                  reason: "this migration was applied on \(record.appliedAt) but its file is missing; put the file back (migrations are never removed once released)"))
                 continue
             }
-            if !migration.matches(registeredChecksum: record.checksum) {
+            if !migrations[next].matches(registeredChecksum: record.checksum) {
+                let migration = migrations[next]
                 problems.append(MigrationProblem(.checksumMismatch, file: migration.file, version: record.version,
                                                  reason: "the file was changed after it was applied (checksum \(record.checksum.prefix(12))… when applied, \(migration.checksum.prefix(12))… now); restore the released content and put the change in a new migration"))
             }
+            next += 1
         }
-        let newestApplied = applied.map(\.version).max()
-        let pending = migrations.filter { !appliedVersions.contains($0.version) }
-        if let newestApplied {
+        if next < migrations.endIndex { pending.append(contentsOf: migrations[next...]) }
+        if let newestApplied = applied.last?.version {
             for migration in pending where migration.version < newestApplied {
                 problems.append(MigrationProblem(.outOfOrder, file: migration.file, version: migration.version,
                                                  reason: "it is not applied yet but sorts before \(newestApplied), which is; applying it now would give this site a different history from a fresh install. Give it a version after \(newestApplied)"))
             }
         }
         guard problems.isEmpty else { return .failure(InvalidMigrationSet(problems: problems)) }
-        return .success(MigrationPlan(applied: applied.sorted { $0.version < $1.version }, pending: pending, target: latestVersion))
+        return .success(MigrationPlan(applied: applied, pending: pending, target: latestVersion))
     }
 }
 

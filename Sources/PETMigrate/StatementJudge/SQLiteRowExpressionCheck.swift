@@ -88,7 +88,7 @@ enum SQLiteRowExpressionCheck {
     }
 
     private static func quoted(_ name: String) -> String {
-        "\"" + name.replacing("\"", with: "\"\"") + "\""
+        "\"" + name.replacingASCII("\"", with: "\"\"") + "\""
     }
 }
 
