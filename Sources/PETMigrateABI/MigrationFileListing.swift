@@ -117,23 +117,16 @@ struct MigrationFileListing {
             hash = hash &* 0x0000_0100_0000_01b3
         }
 
+        /// The number's decimal digits, as `String(number)` writes them.
         private mutating func mix(_ number: Int) {
             if number < 0 { mix(UInt8(ascii: "-")) }
-            var magnitude = number.magnitude
-            var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                         UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-                (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-            var count = 0
-            withUnsafeMutableBytes(of: &digits) { buffer in
-                repeat {
-                    buffer[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                    magnitude /= 10
-                    count += 1
-                } while magnitude > 0
-            }
-            withUnsafeBytes(of: &digits) { buffer in
-                for position in stride(from: count - 1, through: 0, by: -1) { mix(buffer[position]) }
-            }
+            let magnitude = number.magnitude
+            var divisor: UInt = 1
+            while magnitude / divisor >= 10 { divisor *= 10 }
+            repeat {
+                mix(UInt8(ascii: "0") + UInt8(magnitude / divisor % 10))
+                divisor /= 10
+            } while divisor > 0
         }
 
         mutating func mix(fileName: String, fingerprint: [Int]?) {

@@ -35,6 +35,12 @@ $seen[] = $after['fingerprint'];
 echo 'distinct fingerprints: ', count(array_unique($seen)), ' of ', count($seen), "\n";
 echo 'newest ', $after['newest_version'], ', result ', $after['result_name'], " (contents are never read)\n";
 
+/* The fingerprint is FNV-1a (64 bits) over "FILE\0FINGERPRINT\n" per file in name order: a
+   deployment key stored by an earlier version stays valid. */
+$text = '';
+foreach ($after['files'] as $f) { $text .= $f['file'] . "\0" . $f['fingerprint'] . "\n"; }
+echo 'fingerprint is fnv1a64 of the entries: ', hash('fnv1a64', $text) === $after['fingerprint'] ? 'yes' : 'no', "\n";
+
 /* Without the per-file entries (what the plugin asks on every request): the same answer. */
 function pet_without_files(array $report) { unset($report['files'], $report['listed_at']); return $report; }
 $brief = pet_migrate_files(['migrations_dir' => $dir, 'report_files' => false]);
@@ -69,6 +75,7 @@ recent: yes
 unchanged: same
 distinct fingerprints: 4 of 4
 newest 2026_03_01_0002, result PET_OK (contents are never read)
+fingerprint is fnv1a64 of the entries: yes
 report_files false: files null, file_count 3 of 3, the rest identical
 PET_INVALID [["file_name","2026_03_01_0003_Bad-Name.json"],["unreadable","2026_03_01_0004_folder.json"],["file_name","notes.txt"]]
 report_files false, invalid: identical

@@ -67,7 +67,7 @@ public final class MariaDBDriver: DatabaseDriver, SQLDefinitionRendering {
         }
         var timeout = UInt32(clamping: connectTimeoutSeconds)
         mysql_optionsv_timeout(mysql, &timeout)
-        mysql_options_charset(mysql, "utf8mb4")
+        let charsetInHandshake = mysql_options_charset(mysql, "utf8mb4") == 0
         let socket = endpoint.socket.flatMap { $0.isEmpty ? nil : $0 }
         let connected = mysql_real_connect(mysql, endpoint.host, endpoint.user, endpoint.password, endpoint.database,
                                            UInt32(clamping: endpoint.port), socket, 0)
@@ -85,6 +85,9 @@ public final class MariaDBDriver: DatabaseDriver, SQLDefinitionRendering {
                                 message: "cannot connect to \(endpoint.displayName): \(Self.withoutPassword(reason, endpoint.password)) (\(advice))")
         }
         connection = mysql
+        if !charsetInHandshake, mysql_set_character_set(mysql, "utf8mb4") != 0 {
+            throw lastError()
+        }
         // The session is pinned so that SQL means at run time what the judge read at load
         // time, whatever the server's defaults: `"` quotes strings and `\` escapes in them
         // (no ANSI_QUOTES, no NO_BACKSLASH_ESCAPES), strict (a value that does not fit is an
