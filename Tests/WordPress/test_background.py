@@ -186,6 +186,12 @@ def test_visitor_hands_the_deployment_off_and_an_admin_page_runs_it(ctx):
     st = state(site)
     ctx.check(st['handed_off_at'] > 0 and st['mode'] == 'migrating', 'handed off: %r' % {k: st[k] for k in ('mode', 'handed_off_at')})
     ctx.check(site.php("return (bool) wp_next_scheduled( 'pet_migrate_slice' );"), 'a slice is scheduled')
+    # The loopback could not connect (no server yet): the error is kept for the notices, and
+    # no request tries again for 10 minutes (none pays the connect timeout meanwhile).
+    runner = runner_option(site)
+    ctx.check(isinstance(runner['loopback_error'], str) and runner['loopback_error'].strip() not in ('', '(0)'),
+              'the connect error is recorded: %r' % runner['loopback_error'])
+    ctx.check(runner['loopback_at'] >= time.time() + 500, 'no loopback for 10 minutes after a failed connect')
     site.start_server()
     anon = harness.Client(site)
     for _ in range(3):
@@ -239,6 +245,11 @@ def test_progress_notice_stall_warning_and_admin_loopback(ctx):
     ctx.contains(text, 'does not change it', 'what "gates": "writes" means, in words')
     ctx.contains(text, 'DISABLE_WP_CRON', 'the stall explained')
     ctx.contains(text, 'wp pet migrate resume', 'the command that runs the work instead')
+    ctx.absent(text, 'cannot send requests to itself', 'no loopback error named while none happened')
+    # A loopback that failed earlier (its 10-minute pause over) is named in the notice...
+    site.php("$r = get_option( 'pet_migrate_runner' ); $r['loopback_error'] = 'Connection refused (111)'; update_option( 'pet_migrate_runner', $r ); return 1;")
+    ctx.contains(harness.notice_text(admin.get('/wp-admin/index.php')),
+                 'This site cannot send requests to itself either (Connection refused (111)).', 'the stall names the loopback error')
     ctx.absent(harness.notice_text(subscriber.get('/wp-admin/profile.php')), 'PET', 'subscribers see no notice')
     ctx.equal(backfill_mismatches(site) > 0, True, 'nothing moved without WP-Cron and loopback')
     # The loopback's token is the guard: a stranger's request (no token, a wrong one, another
@@ -260,6 +271,7 @@ def test_progress_notice_stall_warning_and_admin_loopback(ctx):
     ctx.equal(backfill_mismatches(site), 0, 'backfill exact')
     origins = runner_option(site).get('origins', {})
     ctx.check(origins.get('loopback', 0) >= 1 and origins.get('cron', 0) == 0, 'moved by the loopback only: %r' % origins)
+    ctx.equal(runner_option(site)['loopback_error'], None, '... and forgotten once a loopback connects again')
     ctx.figure('30,000-row backfill finished by admin loopbacks in %.1f s (%r)' % (time.monotonic() - started, origins))
     ctx.absent(harness.notice_text(admin.get('/wp-admin/index.php')), 'in the background', 'no progress notice once done')
     clean_debug_log(ctx, site)
@@ -508,4 +520,47 @@ def test_network_of_many_sites_activated_in_slices(ctx):
                    % (log['count'], sum(1 for c in log['callers'] if 'Pet_' in c), log['peak_memory'] / 1e6))
     ctx.figure('network admin page when all is well: %d queries (%d by PET), peak %.1f MB; network screen: %d queries, %d KB'
                % (quiet_log['count'], pet_queries, quiet_log['peak_memory'] / 1e6, screen_log['count'], len(screen.body) // 1024))
+    clean_debug_log(ctx, site)
+
+
+@test()
+def test_a_new_network_walk_supersedes_a_running_one(ctx):
+    """A network walk re-reads its option from the database after every site: when another
+    request starts a new walk meanwhile (a second deployment), the running slice stops and
+    leaves the new walk exactly as written, instead of writing its own cursor over it from
+    this request's cache. The new walk's slice then migrates every site."""
+    site = ctx.site(multisite=True)
+    made = site.php("""
+        $ids = array();
+        foreach ( array( 's2', 's3', 's4' ) as $slug ) {
+            $ids[] = wp_insert_site( array( 'domain' => DOMAIN_CURRENT_SITE, 'path' => '/' . $slug . '/', 'title' => $slug, 'user_id' => 1 ) );
+        }
+        return $ids;
+    """, admin=True, user='admin')
+    ctx.equal(made, [2, 3, 4], 'sites 2 to 4 created')
+    ctx.require(site.activate(network=True) is None, 'network activation (no server: the walk waits)')
+    ctx.contains(site.network_walk(), 's:6:"cursor";i:0;', 'the first walk has not started')
+    # After the slice's first site, another request (simulated by a write that bypasses this
+    # request's cache, as a second process's would) starts walk B.
+    result = site.php("""
+        global $wpdb;
+        $walk_b = null;
+        add_action( 'pet_migrate_after_run', function () use ( &$walk_b, $wpdb ) {
+            if ( null !== $walk_b ) { return; }
+            $walk_b = array( 'context' => 'upgrade', 'key' => 'walk-b', 'cursor' => 0, 'total' => 4, 'done' => 0, 'failed' => 0,
+                             'started_at' => time() + 5, 'updated_at' => time(), 'finished_at' => 0 );
+            $wpdb->update( $wpdb->sitemeta, array( 'meta_value' => maybe_serialize( $walk_b ) ),
+                           array( 'meta_key' => 'pet_migrate_network_queue', 'site_id' => get_current_network_id() ) );
+        }, 99 );
+        Pet_Network_Queue::run_slice();
+        $stored = $wpdb->get_var( $wpdb->prepare( "SELECT meta_value FROM {$wpdb->sitemeta} WHERE meta_key = %s", 'pet_migrate_network_queue' ) );
+        return array( 'written' => $walk_b, 'stored' => maybe_unserialize( $stored ) );
+    """, admin=True, user='admin')
+    ctx.require(result['written'], 'walk B was started during the slice')
+    ctx.equal(result['stored'], result['written'], 'walk B left exactly as written (the old slice stopped)')
+    ctx.equal(registered_sites(site, [2, 3, 4]), 0, 'the old slice stopped after its first site (the main site, already migrated)')
+    walked = site.php("Pet_Network_Queue::run_slice(); return Pet_Network_Queue::get( true );", admin=True, user='admin')
+    ctx.equal((walked['key'], walked['done'], walked['failed']), ('walk-b', 4, 0), "walk B's slice walked every site")
+    ctx.check(walked['finished_at'] > 0, 'walk B finished')
+    ctx.equal(registered_sites(site, [1, 2, 3, 4]), 4, 'every site migrated')
     clean_debug_log(ctx, site)

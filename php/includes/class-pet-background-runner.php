@@ -194,10 +194,8 @@ class Pet_Background_Runner {
 		}
 		$runner    = self::runner();
 		$now       = microtime( true );
-		$unended   = $runner['started_at'] > $runner['ended_at'];
-		$overdue   = $now - $runner['started_at'] > $runner['budget_ms'] / 1000 + self::KILL_GRACE_SECONDS;
-		$in_flight = $unended && ! $overdue;
-		if ( $unended && $overdue ) {
+		$in_flight = self::slice_in_flight( $runner, $now );
+		if ( $runner['started_at'] > $runner['ended_at'] && ! $in_flight ) {
 			// The previous slice started and never ended: the server killed it (a request
 			// timeout shorter than PHP's) or it died. Ask less of the next ones.
 			$runner['cap_ms']       = max( self::MIN_BUDGET_MS, (int) ( $runner['budget_ms'] / 2 ) );
@@ -263,6 +261,19 @@ class Pet_Background_Runner {
 	}
 
 	/**
+	 * Whether a slice started and has not ended yet, within its budget and a grace period;
+	 * one that started longer ago and never ended was killed.
+	 *
+	 * @param array $runner Runner record.
+	 * @param float $now    Current time.
+	 * @return bool
+	 */
+	private static function slice_in_flight( array $runner, $now ) {
+		return $runner['started_at'] > $runner['ended_at']
+			&& $now - $runner['started_at'] <= $runner['budget_ms'] / 1000 + self::KILL_GRACE_SECONDS;
+	}
+
+	/**
 	 * Moves the site's next slice to a new time (or schedules one).
 	 *
 	 * @param int $delay Seconds from now.
@@ -324,7 +335,7 @@ class Pet_Background_Runner {
 		}
 		$runner = self::runner();
 		$now    = microtime( true );
-		if ( $runner['started_at'] > $runner['ended_at'] && $now - $runner['started_at'] <= $runner['budget_ms'] / 1000 + self::KILL_GRACE_SECONDS ) {
+		if ( self::slice_in_flight( $runner, $now ) ) {
 			return; // A slice is running; it schedules the next one itself.
 		}
 		/** Filters how long no slice may run or be sent before a request sends a loopback, in seconds. */

@@ -86,10 +86,7 @@ class Pet_Network_Queue {
 	 * @return array|null
 	 */
 	public static function get( $fresh = false ) {
-		if ( $fresh ) {
-			wp_cache_delete( get_current_network_id() . ':' . self::OPTION, 'site-options' );
-		}
-		$queue = get_site_option( self::OPTION );
+		$queue = Pet_Network::site_option( self::OPTION, $fresh );
 		return is_array( $queue ) ? $queue : null;
 	}
 

@@ -128,10 +128,7 @@ class Pet_Network_Status {
 	 * @return array|null
 	 */
 	public static function summary( $fresh = false ) {
-		if ( $fresh ) {
-			wp_cache_delete( get_current_network_id() . ':' . self::SUMMARY_OPTION, 'site-options' );
-		}
-		$summary = get_site_option( self::SUMMARY_OPTION );
+		$summary = Pet_Network::site_option( self::SUMMARY_OPTION, $fresh );
 		return is_array( $summary ) ? $summary : null;
 	}
 

@@ -35,6 +35,22 @@ class Pet_Network {
 	}
 
 	/**
+	 * A network option as the database holds it now, or as this request read it before.
+	 * Long requests (a network walk) read again: another request may have written the
+	 * option since, and writing back this request's cached copy would undo that.
+	 *
+	 * @param string $option Network option.
+	 * @param bool   $fresh  Read the database, not this request's cache.
+	 * @return mixed
+	 */
+	public static function site_option( $option, $fresh ) {
+		if ( $fresh ) {
+			wp_cache_delete( get_current_network_id() . ':' . $option, 'site-options' );
+		}
+		return get_site_option( $option );
+	}
+
+	/**
 	 * IDs of the sites where PET is active: every site when it is network-active, otherwise
 	 * those that activated it themselves (one option read per site, so only for explicit
 	 * operator actions such as `wp pet migrate run --network`, never on ordinary requests).
