@@ -564,3 +564,37 @@ def test_a_new_network_walk_supersedes_a_running_one(ctx):
     ctx.check(walked['finished_at'] > 0, 'walk B finished')
     ctx.equal(registered_sites(site, [1, 2, 3, 4]), 4, 'every site migrated')
     clean_debug_log(ctx, site)
+
+
+@test()
+def test_a_slice_tells_a_running_slice_from_a_killed_one(ctx):
+    """The runner's record of the last slice: a slice that finds another still within its
+    budget (plus a grace period) leaves that record alone and counts no kill; one that finds
+    a slice that started and never ended past that time counts it as killed, halves the
+    budget for the next ones and starts its own record."""
+    site = ctx.site()
+    ctx.require(site.activate() is None, 'activation')
+    result = site.php("""
+        $base = get_option( 'pet_migrate_runner' );
+        $base = is_array( $base ) ? $base : array();
+        $now  = microtime( true );
+        $running = array_merge( $base, array( 'started_at' => $now - 2, 'ended_at' => $now - 60, 'budget_ms' => 8000, 'cap_ms' => 0, 'killed' => 0 ) );
+        update_option( 'pet_migrate_runner', $running );
+        Pet_Background_Runner::run_slice( 'cron' );
+        $after_running = get_option( 'pet_migrate_runner' );
+        $killed = array_merge( $base, array( 'started_at' => $now - 60, 'ended_at' => $now - 120, 'budget_ms' => 8000, 'cap_ms' => 0, 'killed' => 0 ) );
+        update_option( 'pet_migrate_runner', $killed );
+        Pet_Background_Runner::run_slice( 'cron' );
+        $after_killed = get_option( 'pet_migrate_runner' );
+        return array( 'running' => $running, 'after_running' => $after_running, 'after_killed' => $after_killed, 'now' => $now );
+    """)
+    running, after = result['running'], result['after_running']
+    ctx.equal((after['started_at'], after['budget_ms'], after['killed'], after['cap_ms']),
+              (running['started_at'], 8000, 0, 0), 'a slice in flight: its record left alone, no kill counted')
+    ctx.equal(after['ended_at'], running['ended_at'], 'nor marked ended by the other slice')
+    killed = result['after_killed']
+    ctx.equal((killed['killed'], killed['cap_ms']), (1, 4000), 'a slice past its budget and grace: counted as killed, the cap halved')
+    ctx.check(killed['started_at'] >= result['now'] and killed['ended_at'] >= killed['started_at'],
+              'the new slice recorded its own start and end')
+    ctx.check(killed['budget_ms'] <= 4000, 'the new slice ran within the halved cap: %r' % killed['budget_ms'])
+    clean_debug_log(ctx, site)
