@@ -89,7 +89,8 @@ class UpgradePolicyTest extends TestCase {
 		$state = $this->state( array( 'mode' => 'migrating', 'migrating_since' => self::NOW - 10, 'schema_version' => '2026_02_10_0001' ) );
 		$this->assertSame( 'wait', $this->decide( $state, $this->listing( '2026_03_01_0001', 'bbbb' ) ) );
 		$state['migrating_since'] = self::NOW - Pet_Upgrade_Policy::STALE_MIGRATING_SECONDS - 1;
-		$this->assertSame( 'run', $this->decide( $state, $this->listing( '2026_03_01_0001', 'bbbb' ) ), 'a stale mark is a crashed run: the engine recovers it' );
+		$this->assertSame( 'recover', $this->decide( $state, $this->listing( '2026_03_01_0001', 'bbbb' ) ), 'a stale mark is a crashed run: the engine recovers it, in the background' );
+		$this->assertSame( 'recover', Pet_Upgrade_Policy::decide( $state, $this->listing( '2026_03_01_0001', 'bbbb' ), '0.1.0|bbbb', self::NOW, 60, true ), 'an admin page does not run it inline either: a server timeout may have killed it there' );
 		$state['migrating_since'] = 0; // "migrating" read from the engine's own state row.
 		$this->assertSame( 'run', $this->decide( $state, $this->listing() ) );
 	}
@@ -100,6 +101,9 @@ class UpgradePolicyTest extends TestCase {
 		$state   = $this->state( array( 'mode' => 'migrating', 'migrating_since' => self::NOW - 10, 'handed_off_at' => self::NOW - 10, 'attempt_key' => $key ) );
 		$this->assertSame( 'wait', Pet_Upgrade_Policy::decide( $state, $listing, $key, self::NOW, 60, false ), 'a visitor does not run it, nor hand it off again' );
 		$this->assertSame( 'run', Pet_Upgrade_Policy::decide( $state, $listing, $key, self::NOW, 60, true ), 'an admin page runs it rather than wait' );
+		$state['recovering'] = true;
+		$this->assertSame( 'wait', Pet_Upgrade_Policy::decide( $state, $listing, $key, self::NOW, 60, true ), 'a run that never ended, handed off, is left to the background' );
+		$state['recovering']    = false;
 		$state['handed_off_at'] = 0;
 		$this->assertSame( 'wait', Pet_Upgrade_Policy::decide( $state, $listing, $key, self::NOW, 60, true ), 'a run someone else started is not run twice' );
 	}

@@ -202,6 +202,13 @@ def test_visitor_hands_the_deployment_off_and_an_admin_page_runs_it(ctx):
     ctx.equal(gated.json().get('code') if gated.status == 503 else None, 'pet_migrating', 'error code')
     ctx.equal(gated.headers.get('Retry-After'), '30', 'Retry-After while schema steps wait')
     ctx.equal([r[0] for r in site.registry()], [BUNDLED], 'still nothing ran: visitors do not run it')
+    # The status route reads the engine, which runs nothing and so knows of no run: that must
+    # not end the hand-off's mark and open PET's features before the schema steps ran.
+    status = anon.get('/wp-json/pet/v1/migrations/status', headers={'Authorization': app_password(site, 'admin')})
+    ctx.equal(status.status, 200, 'the status route while handed off')
+    ctx.equal(anon.get('/wp-json/pet/v1/projects', headers={'Authorization': sub_auth}).status, 503,
+              'PET routes still closed after a status read')
+    ctx.check(state(site)['handed_off_at'] > 0, 'still handed off after a status read')
 
     admin = harness.Client(site).login('admin', harness.ADMIN_PASSWORD)
     admin.get('/wp-admin/')
@@ -209,6 +216,41 @@ def test_visitor_hands_the_deployment_off_and_an_admin_page_runs_it(ctx):
     ctx.equal([r[0] for r in site.registry()], [BUNDLED, ORDERS], 'the admin page ran it')
     ctx.equal(anon.get('/wp-json/pet/v1/projects', headers={'Authorization': sub_auth}).status, 200, 'PET routes open again')
     ctx.equal(state(site)['handed_off_at'], 0, 'hand-off cleared')
+    clean_debug_log(ctx, site)
+
+
+@test()
+def test_a_run_that_never_ended_is_not_run_again_on_an_admin_page(ctx):
+    """A run that started and never ended (the mark it leaves outlives any real run) was most
+    likely killed by the web server's own time limit, which PHP cannot see. An admin page
+    does not try it again inline, where the same limit would kill it half-way again: it hands
+    it to a background slice, which answers its request before it works. Loopbacks are off
+    and WP-Cron is disabled here, so nothing runs it until the slice is run by hand."""
+    site = ctx.site()
+    ctx.require(site.activate() is None, 'activation')
+    with open(os.path.join(site.dir, 'wp-content', 'mu-plugins', 'pet-test-no-loopback.php'), 'w') as f:
+        f.write("<?php add_filter( 'pet_migrate_loopback', '__return_false' );\n")
+    deploy(site, ORDERS_FILE, ORDERS_MIGRATION)
+    # What an admin page killed after it marked the site migrating leaves, three minutes ago.
+    site.php("$key = Pet_Migration_Files::key( Pet_Migration_Files::listing() ); Pet_State::mark_migrating( $key ); "
+             "$s = get_option( 'pet_migrate_state' ); $s['migrating_since'] -= 180; $s['attempted_at'] -= 180; "
+             "update_option( 'pet_migrate_state', $s ); return true;")
+    site.start_server()
+    admin = harness.Client(site).login('admin', harness.ADMIN_PASSWORD)
+    t0 = time.monotonic()
+    page = admin.get('/wp-admin/')
+    page_ms = (time.monotonic() - t0) * 1000
+    ctx.equal(page.status, 200, 'the admin page')
+    ctx.equal([r[0] for r in site.registry()], [BUNDLED], 'the admin page did not run it again inline')
+    st = state(site)
+    ctx.check(st['handed_off_at'] > 0 and st['mode'] == 'migrating', 'handed to the background, features closed: %r' % {
+        k: st[k] for k in ('mode', 'handed_off_at', 'migrating_since')})
+    ctx.check(site.php("return (bool) wp_next_scheduled( 'pet_migrate_slice' );"), 'a slice is scheduled')
+    site.php("Pet_Background_Runner::run_slice( 'cron' ); return true;")
+    ctx.equal([r[0] for r in site.registry()], [BUNDLED, ORDERS], 'the background slice ran it')
+    st = state(site)
+    ctx.equal((st['mode'], st['result'], st['handed_off_at']), ('ready', 0, 0), 'ready after the slice')
+    ctx.figure('admin page that found a run that never ended: %.0f ms, handed off' % page_ms)
     clean_debug_log(ctx, site)
 
 

@@ -96,9 +96,10 @@ class Pet_Background_Runner {
 	 * loopback request is sent without waiting for it.
 	 *
 	 * @param string $attempt_key Deployment key.
+	 * @param bool   $recovering  Whether it is a run that never ended (see Pet_Upgrade_Policy::RECOVER).
 	 */
-	public static function hand_off( $attempt_key ) {
-		Pet_State::mark_handed_off( $attempt_key );
+	public static function hand_off( $attempt_key, $recovering = false ) {
+		Pet_State::mark_handed_off( $attempt_key, $recovering );
 		self::schedule();
 		$runner                = self::runner();
 		$runner['loopback_at'] = time();
@@ -431,7 +432,7 @@ class Pet_Background_Runner {
 	 *
 	 * @return bool
 	 */
-	private static function is_loopback_request() {
+	public static function is_loopback_request() {
 		// phpcs:disable WordPress.Security.NonceVerification -- the token is the check.
 		if ( ! isset( $_POST['action'], $_POST['token'] ) || self::AJAX_ACTION !== $_POST['action'] ) {
 			return false;

@@ -219,6 +219,9 @@ class Pet_Lifecycle {
 	 * stat per file, no file opened) to compute the deployment key. An admin page or WP-Cron
 	 * runs what it finds; a visitor's request hands it to a background request and returns
 	 * as fast as any other request (PET's features stay closed until the schema steps ran).
+	 * Work that must not run before a request has answered goes to the background too: a
+	 * run found on PET's own loopback, and a run that never ended (see
+	 * Pet_Upgrade_Policy::RECOVER) found on an admin page.
 	 */
 	public static function maybe_upgrade() {
 		// WP-CLI is explicit: `wp pet migrate run` migrates; `wp pet migrate status` must not.
@@ -228,15 +231,25 @@ class Pet_Lifecycle {
 		$listing = Pet_Migration_Files::listing();
 		$key     = Pet_Migration_Files::key( $listing );
 		/** Filters the pause between automatic attempts that could not start. */
-		$pause = (int) apply_filters( 'pet_migrate_retry_seconds', self::RETRY_SECONDS );
-		$inline = Pet_Background_Runner::request_may_run_inline();
-		if ( Pet_Upgrade_Policy::RUN !== Pet_Upgrade_Policy::decide( Pet_State::get(), $listing, $key, time(), $pause, $inline ) ) {
+		$pause    = (int) apply_filters( 'pet_migrate_retry_seconds', self::RETRY_SECONDS );
+		$inline   = Pet_Background_Runner::request_may_run_inline();
+		$decision = Pet_Upgrade_Policy::decide( Pet_State::get(), $listing, $key, time(), $pause, $inline );
+		if ( Pet_Upgrade_Policy::RUN !== $decision && Pet_Upgrade_Policy::RECOVER !== $decision ) {
 			return;
 		}
 		if ( is_multisite() ) {
 			Pet_Network_Queue::start_for_deployment( $key );
 		}
-		if ( ! $inline ) {
+		if ( Pet_Background_Runner::is_loopback_request() ) {
+			// PET's loopback answers its sender first and then runs a handed-off deployment in
+			// its slice (Pet_Background_Runner::handle_loopback()). Run here, at init, it would
+			// run before that answer, where the web server's request timeout kills it half-way.
+			Pet_State::mark_handed_off( $key, Pet_Upgrade_Policy::RECOVER === $decision );
+			return;
+		}
+		// WP-Cron's request has answered already (wp-cron.php); an admin page has not, so a run
+		// the server killed there once is not tried in the same way again.
+		if ( ! $inline || ( Pet_Upgrade_Policy::RECOVER === $decision && ! wp_doing_cron() ) ) {
 			// Files the engine cannot read, or an engine that is not there, need no background
 			// run to say so (and a file a deployment is still writing must not close PET's
 			// features): judged here, with no database, in the time it takes to parse them.
@@ -245,7 +258,7 @@ class Pet_Lifecycle {
 				Pet_Runner::record( $lint, 'upgrade', $key, $listing );
 				return;
 			}
-			Pet_Background_Runner::hand_off( $key );
+			Pet_Background_Runner::hand_off( $key, Pet_Upgrade_Policy::RECOVER === $decision );
 			return;
 		}
 		// Never wait on the lock: another request is already migrating.

@@ -145,8 +145,11 @@ class Pet_Runner {
 			$blog_id,
 			function () use ( $record ) {
 				$report = Pet_Engine::status( Pet_DB_Config::for_site() );
-				if ( $record && Pet_Engine::CONFIG !== $report['result'] ) {
-					$state = Pet_State::get();
+				$state  = Pet_State::get();
+				// A run under way, or handed to the background, ends with its own report: status,
+				// which runs nothing, must not end its mark and open PET's features before then.
+				$running = 'migrating' === $state['mode'] && $state['migrating_since'];
+				if ( $record && ! $running && Pet_Engine::CONFIG !== $report['result'] ) {
 					// Keep the result of the last run: status never runs anything.
 					$drifted = $state['schema_version'] !== $report['schema_version'] || $state['mode'] !== $report['mode']
 						|| ( isset( $report['flags'] ) && $state['flags'] !== $report['flags'] )

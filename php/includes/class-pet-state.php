@@ -46,6 +46,7 @@ class Pet_State {
 			'work'               => array(),
 			'gates'              => null,
 			'handed_off_at'      => 0,
+			'recovering'         => false,
 			'context'            => null,
 			'attempt_key'        => null,
 			'attempted_at'       => 0,
@@ -106,6 +107,7 @@ class Pet_State {
 		}
 		if ( Pet_Engine::LOCKED !== (int) $report['result'] ) {
 			$state['handed_off_at'] = 0; // Whoever ran it, the handed-off run has happened.
+			$state['recovering']    = false;
 		}
 		$state['context']     = $context;
 		$state['arriving']    = (bool) $arriving;
@@ -140,9 +142,11 @@ class Pet_State {
 	 * PET's features close at once (mode "migrating") and the visitor does not wait.
 	 *
 	 * @param string|null $attempt_key Deployment key.
+	 * @param bool        $recovering  Whether it is a run that never ended (see
+	 *                                 Pet_Upgrade_Policy::RECOVER): only the background runs it.
 	 */
-	public static function mark_handed_off( $attempt_key ) {
-		self::mark_migrating( $attempt_key, true );
+	public static function mark_handed_off( $attempt_key, $recovering = false ) {
+		self::mark_migrating( $attempt_key, true, $recovering );
 	}
 
 	/**
@@ -165,8 +169,10 @@ class Pet_State {
 	 *
 	 * @param string|null $attempt_key Deployment key of an automatic attempt.
 	 * @param bool        $handed_off  Whether a background request is to run it.
+	 * @param bool        $recovering  Whether that is a run that never ended (it stays so until
+	 *                                 a run records a report).
 	 */
-	public static function mark_migrating( $attempt_key = null, $handed_off = false ) {
+	public static function mark_migrating( $attempt_key = null, $handed_off = false, $recovering = false ) {
 		$old   = self::get();
 		$state = $old;
 		if ( 'migrating' !== $state['mode'] || ! $state['migrating_since'] ) {
@@ -175,6 +181,7 @@ class Pet_State {
 		$state['mode']            = 'migrating';
 		$state['migrating_since'] = time();
 		if ( $handed_off ) {
+			$state['recovering']    = $recovering || ( $state['handed_off_at'] && $state['recovering'] );
 			$state['handed_off_at'] = time();
 		}
 		if ( null !== $attempt_key ) {

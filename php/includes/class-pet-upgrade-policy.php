@@ -22,6 +22,13 @@ class Pet_Upgrade_Policy {
 	const SETTLING = 'settling';
 	/** The same code was tried already: wait for a new deployment, an operator, or the pause. */
 	const WAIT = 'wait';
+	/**
+	 * A run started and never ended (its mark outlived any real run): the request running it
+	 * was most likely killed by the web server's own time limit, which PHP cannot see (FPM's
+	 * request_terminate_timeout). Run it again, but only where that limit does not reach:
+	 * a background slice, which answers its request before it works.
+	 */
+	const RECOVER = 'recover';
 
 	/** Seconds after which a "migrating" mark without a result is taken for a crashed run. */
 	const STALE_MIGRATING_SECONDS = 120;
@@ -42,13 +49,16 @@ class Pet_Upgrade_Policy {
 		if ( ! empty( $state['activation_failure'] ) ) {
 			return self::NONE; // A halted activation waits for an administrator.
 		}
-		if ( $inline && ! empty( $state['handed_off_at'] ) ) {
+		if ( $inline && ! empty( $state['handed_off_at'] ) && empty( $state['recovering'] ) ) {
 			return self::RUN; // A visitor's request found it; an admin page need not wait.
 		}
 		if ( 'migrating' === $state['mode'] ) {
 			// Someone is migrating: leave it alone, unless the mark outlived any real run.
 			$since = (int) ( $state['migrating_since'] ?? 0 );
-			return ( $since > 0 && $now - $since < self::STALE_MIGRATING_SECONDS ) ? self::WAIT : self::RUN;
+			if ( $since <= 0 ) {
+				return self::RUN; // "migrating" as the engine's own state row says: let it recover.
+			}
+			return $now - $since < self::STALE_MIGRATING_SECONDS ? self::WAIT : self::RECOVER;
 		}
 		$newest    = isset( $listing['newest_version'] ) ? (string) $listing['newest_version'] : null;
 		// A listing the engine could not make (no extension, unreadable folder) or that shows a
