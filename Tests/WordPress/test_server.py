@@ -22,7 +22,7 @@ import server_stack as stack
 import test_background as bg
 import test_browser
 from runner import test
-from test_plugin import BROKEN, BROKEN_FIXTURE, BUNDLED, OWNER, OWNER_FIXTURE, UPGRADE, UPGRADE_FIXTURE, clean_debug_log
+from test_plugin import BROKEN, BROKEN_FIXTURE, BUNDLED, OWNER, OWNER_FIXTURE, UPGRADE, UPGRADE_FIXTURE, app_password, clean_debug_log
 
 CLI = os.path.join(harness.REPO, '.build', 'release', 'pet-migrate')
 
@@ -637,6 +637,64 @@ def test_fpm_request_timeout_shorter_than_the_migration(ctx):
         runs = [row[2] for row in site.events() if row[3] == version and row[2] != 'progress']
         ctx.figure('schema, FPM defaults: events of the migration %s' % runs)
         ctx.equal(runs, ['started', 'completed'], 'schema, FPM defaults: one run, never undone and started again')
+
+        # The same kind of migration with request_terminate_timeout_track_finished: FPM kills
+        # every request that runs it, whatever it answered. After three kills in a row the
+        # background backs off (one attempt per 10 minutes), PET stays closed, the administrator
+        # is told why and what to do, and WP-CLI (no web server limit) finishes the work.
+        more = [['id', 'total'], ['id', 'status'], ['total', 'status', 'id'], ['status', 'total', 'id']]
+        version = '2026_04_05_0001'
+        fpm = stack.Fpm(workdir, fpm_port, workers=4, scan_dir=scan, terminate_timeout='3s', track_finished=True).start()
+        try:
+            killed_before = len(re.findall(r'execution timed out', fpm.log_text()))
+            bg.deploy(site, version + '_more_indexes.json', {
+                'description': 'Four more indexes: a migration the server never lets finish.',
+                'steps': [{'op': 'add_index', 'table': 'pet_orders', 'index': {'name': 'i_' + '_'.join(cols), 'columns': cols}}
+                          for cols in more]})
+            t0 = time.monotonic()
+            statuses = []
+            runner = {}
+            while time.monotonic() - t0 < 240:
+                statuses.append(anon.get('/?k=%d' % len(statuses)).status)
+                runner = bg.runner_option(site)
+                if runner.get('kills_in_a_row', 0) >= 3:
+                    break
+                time.sleep(0.3)
+            took = time.monotonic() - t0
+            ctx.require(runner.get('kills_in_a_row', 0) >= 3, 'track_finished schema: three slices killed in a row (%r)' % runner)
+            ctx.equal(sorted(set(statuses)), [200], 'track_finished schema: every front-end request served')
+            sub_auth = app_password(site, 'subscriber')
+            gated = anon.get('/wp-json/pet/v1/projects', headers={'Authorization': sub_auth})
+            ctx.equal(gated.status, 503, "track_finished schema: PET's routes stay closed while the migration cannot finish")
+            status = anon.get('/wp-json/pet/v1/migrations/status', headers={'Authorization': app_password(site, 'admin')}).json()
+            ctx.equal((status['runner']['stalled'] or {}).get('reason'), 'killed', 'track_finished schema: the status route says the server kills the slices')
+            admin = harness.Client(site).login('admin', harness.ADMIN_PASSWORD)
+            page = admin.get('/wp-admin/')
+            ctx.equal(page.status, 200, 'track_finished schema: an admin page does not run it inline (FPM would kill it)')
+            ctx.check('stopped the last 3 background requests' in page.text() and 'wp pet migrate resume' in page.text(),
+                      "track_finished schema: the administrator's notice says what happened and what to do")
+            screen = admin.get('/wp-admin/tools.php?page=pet-migrations')
+            ctx.check('stopped the last 3 background requests' in screen.text(), 'track_finished schema: the operator screen says it too')
+            started = runner['started_at']
+            for _ in range(17):  # Past the 15 s after which any request would restart the slices.
+                anon.get('/')
+                time.sleep(1)
+            ctx.equal(bg.runner_option(site)['started_at'], started, 'track_finished schema: no attempt during the back-off')
+            kills = len(re.findall(r'execution timed out', fpm.log_text())) - killed_before
+            ctx.figure('track_finished schema: %d requests killed by FPM in %.1f s, then the back-off; %d front-end requests, all 200'
+                       % (kills, took, len(statuses)))
+        finally:
+            fpm.stop()
+        code, out = bg.wp(site, 'resume')
+        ctx.equal(code, 0, 'track_finished schema: wp pet migrate resume finishes it: %s' % out[-500:])
+        ctx.equal(sorted(n for n in index_names() if n.startswith('i_')), sorted('i_' + '_'.join(cols) for cols in more),
+                  'track_finished schema: every index of the migration exists')
+        ctx.equal(site.registry()[-1][0], version, 'track_finished schema: the migration is recorded as applied')
+        ctx.check(bg.runner_option(site)['kills_in_a_row'] == 0 and 's:4:"mode";s:5:"ready"' in site.state_text(),
+                  'track_finished schema: ready, the kills forgotten')
+        runs = [row[2] for row in site.events() if row[3] == version and row[2] != 'progress']
+        ctx.figure('track_finished schema: events of the migration %s' % runs)
+        ctx.equal(runs[-1], 'completed', 'track_finished schema: completed last')
     finally:
         nginx.stop()
     clean_debug_log(ctx, site)

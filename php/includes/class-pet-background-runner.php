@@ -61,6 +61,17 @@ class Pet_Background_Runner {
 	const CAP_RESET_SLICES = 50;
 
 	/**
+	 * Slices killed one after the other before the background backs off: what is left cannot
+	 * finish within the server's limit for a request (a schema migration cannot be cut into
+	 * slices; a data step's slices cannot be cut below MIN_BUDGET_MS), and every attempt that
+	 * is killed is undone by the next one.
+	 */
+	const KILLS_BEFORE_BACKOFF = 3;
+
+	/** While backing off, the next attempt comes this long after the last one, in seconds. */
+	const BACKOFF_SECONDS = 600;
+
+	/**
 	 * Hooks.
 	 */
 	public static function register() {
@@ -152,13 +163,22 @@ class Pet_Background_Runner {
 	}
 
 	/**
-	 * pet_migrate_after_run: once nothing is left, no slice stays scheduled.
+	 * pet_migrate_after_run: once nothing is left, no slice stays scheduled, and slices the
+	 * server killed before (WP-CLI may have finished their work) no longer slow the next work.
 	 *
 	 * @param array $report Engine report.
 	 */
 	public static function on_after_run( $report ) {
-		if ( Pet_Engine::OK === (int) $report['result'] && false !== wp_next_scheduled( self::HOOK ) ) {
+		if ( Pet_Engine::OK !== (int) $report['result'] ) {
+			return;
+		}
+		if ( false !== wp_next_scheduled( self::HOOK ) ) {
 			wp_clear_scheduled_hook( self::HOOK );
+		}
+		$runner = self::runner();
+		if ( $runner['kills_in_a_row'] > 0 ) {
+			$runner['kills_in_a_row'] = 0;
+			self::save( $runner );
 		}
 	}
 
@@ -202,6 +222,12 @@ class Pet_Background_Runner {
 			$runner['cap_ms']       = max( self::MIN_BUDGET_MS, (int) ( $runner['budget_ms'] / 2 ) );
 			$runner['clean_slices'] = 0;
 			++$runner['killed'];
+			++$runner['kills_in_a_row'];
+			if ( ! empty( Pet_State::get()['handed_off_at'] ) ) {
+				// It may have been running the handed-off deployment: from now on only the
+				// background tries it, never an admin page the same limit would kill.
+				Pet_State::mark_handed_off( null, true );
+			}
 		}
 		$budget = self::budget_ms( $runner['cap_ms'] );
 		if ( ! $in_flight ) {
@@ -211,8 +237,9 @@ class Pet_Background_Runner {
 			$runner['budget_ms']  = $budget;
 			self::save( $runner );
 			// A watchdog: WP-Cron removed this slice's event before running it, so if the
-			// server kills this request, this event runs the work again (with less budget).
-			self::reschedule( (int) ceil( $budget / 1000 ) + self::KILL_GRACE_SECONDS + 1 );
+			// server kills this request, this event runs the work again (with less budget),
+			// or, after kills in a row, once the back-off is over.
+			self::reschedule( self::backing_off( $runner ) ? self::BACKOFF_SECONDS : (int) ceil( $budget / 1000 ) + self::KILL_GRACE_SECONDS + 1 );
 		}
 
 		$deadline = $now + $budget / 1000;
@@ -236,6 +263,9 @@ class Pet_Background_Runner {
 		$runner = self::runner();
 		if ( ! $in_flight ) {
 			$runner['ended_at'] = microtime( true );
+			if ( Pet_Engine::LOCKED !== $report['result'] ) {
+				$runner['kills_in_a_row'] = 0; // (A slice turned away by the claim did no work.)
+			}
 			// A cap learnt from a kill is tried without again after a long clean run: one
 			// lost chunk now and then rather than small slices forever after a one-off crash.
 			if ( $runner['cap_ms'] > 0 && ++$runner['clean_slices'] >= self::CAP_RESET_SLICES ) {
@@ -272,6 +302,17 @@ class Pet_Background_Runner {
 	private static function slice_in_flight( array $runner, $now ) {
 		return $runner['started_at'] > $runner['ended_at']
 			&& $now - $runner['started_at'] <= $runner['budget_ms'] / 1000 + self::KILL_GRACE_SECONDS;
+	}
+
+	/**
+	 * Whether the last slices were all killed (see KILLS_BEFORE_BACKOFF): then only one
+	 * attempt per BACKOFF_SECONDS is made, and the administrator is told (stall()).
+	 *
+	 * @param array $runner Runner record.
+	 * @return bool
+	 */
+	private static function backing_off( array $runner ) {
+		return $runner['kills_in_a_row'] >= self::KILLS_BEFORE_BACKOFF;
 	}
 
 	/**
@@ -338,6 +379,9 @@ class Pet_Background_Runner {
 		$now    = microtime( true );
 		if ( self::slice_in_flight( $runner, $now ) ) {
 			return; // A slice is running; it schedules the next one itself.
+		}
+		if ( self::backing_off( $runner ) && $now - $runner['started_at'] < self::BACKOFF_SECONDS ) {
+			return; // The server kills every slice: WP-Cron tries again after the back-off.
 		}
 		/** Filters how long no slice may run or be sent before a request sends a loopback, in seconds. */
 		$pause = (int) apply_filters( 'pet_migrate_loopback_seconds', self::LOOPBACK_SECONDS );
@@ -508,11 +552,13 @@ class Pet_Background_Runner {
 	}
 
 	/**
-	 * Why the work is not moving, or null: WP-Cron is disabled and no slice came lately, or
-	 * slices stopped arriving. Costs no query (the options are autoloaded).
+	 * Why the work is not moving, or null: the server killed the last slices one after the
+	 * other, WP-Cron is disabled and no slice came lately, or slices stopped arriving. Costs no
+	 * query (the options are autoloaded).
 	 *
 	 * @param array|null $state State (default: the current site's).
-	 * @return array|null {reason: cron_disabled|no_slices, last_slice_at: int, loopback_error: string|null}
+	 * @return array|null {reason: killed|cron_disabled|no_slices, last_slice_at: int,
+	 *                    loopback_error: string|null, kills_in_a_row: int}
 	 */
 	public static function stall( $state = null ) {
 		$state = null === $state ? Pet_State::get() : $state;
@@ -521,6 +567,14 @@ class Pet_Background_Runner {
 		}
 		$runner = self::runner();
 		$last   = (int) max( $runner['ended_at'], $runner['started_at'] );
+		if ( self::backing_off( $runner ) ) {
+			return array(
+				'reason'         => 'killed',
+				'last_slice_at'  => $last,
+				'loopback_error' => $runner['loopback_error'],
+				'kills_in_a_row' => (int) $runner['kills_in_a_row'],
+			);
+		}
 		$since  = max( $last, (int) $state['updated_at'], (int) $state['handed_off_at'] );
 		/** Filters how long pending work may go without a slice before the administrator is told. */
 		$window = (int) apply_filters( 'pet_migrate_stall_seconds', self::STALL_SECONDS );
@@ -531,6 +585,7 @@ class Pet_Background_Runner {
 			'reason'         => defined( 'DISABLE_WP_CRON' ) && DISABLE_WP_CRON ? 'cron_disabled' : 'no_slices',
 			'last_slice_at'  => $last,
 			'loopback_error' => $runner['loopback_error'],
+			'kills_in_a_row' => (int) $runner['kills_in_a_row'],
 		);
 	}
 
@@ -552,6 +607,7 @@ class Pet_Background_Runner {
 				'slices'         => 0,
 				'origins'        => array(),
 				'killed'         => 0,
+				'kills_in_a_row' => 0,
 				'last_result'    => null,
 				'loopback_at'    => 0,
 				'loopback_error' => null,

@@ -41,9 +41,20 @@ class Pet_Notices {
 				return; // The progress notice says what PET waits for.
 			}
 		}
+		if ( Pet_Gate::is_open() ) {
+			return;
+		}
 		$screen = function_exists( 'get_current_screen' ) ? get_current_screen() : null;
-		if ( Pet_Gate::is_open() || ( $screen && 'tools_page_' . Pet_Admin_Page::SLUG === $screen->id ) ) {
-			return; // Open, or on the operator screen, which shows the same in full.
+		if ( $screen && 'tools_page_' . Pet_Admin_Page::SLUG === $screen->id ) {
+			// The operator screen shows the failure in full, but not why a migration handed to
+			// the background does not move.
+			$stall = 'migrating' === Pet_Gate::reason() ? Pet_Background_Runner::stall( $state ) : null;
+			if ( null !== $stall ) {
+				echo '<div class="notice notice-warning pet-migrate-notice pet-migrate-stall">';
+				self::render_stall( $stall );
+				echo '</div>';
+			}
+			return;
 		}
 		self::render_maintenance();
 	}
@@ -74,23 +85,41 @@ class Pet_Notices {
 		}
 		echo '</ul>';
 		if ( null !== $stall ) {
-			$last = $stall['last_slice_at'] > 0 ? sprintf( /* translators: %s: a time span such as "12 mins". */ __( 'The last slice ran %s ago.', 'pet' ), human_time_diff( (int) $stall['last_slice_at'] ) ) : __( 'No slice has run yet.', 'pet' );
-			$why  = 'cron_disabled' === $stall['reason']
-				? __( 'The work is not moving: WP-Cron is disabled on this site (DISABLE_WP_CRON), and no system cron job ran it.', 'pet' )
-				: __( 'The work is not moving: the scheduled slices stopped arriving (WP-Cron may not be running).', 'pet' );
-			if ( ! empty( $stall['loopback_error'] ) ) {
-				/* translators: %s: the connection error. */
-				$why .= ' ' . sprintf( __( 'This site cannot send requests to itself either (%s).', 'pet' ), $stall['loopback_error'] );
-			}
-			printf(
-				'<p class="pet-stall">%s %s %s <code>%s</code></p>',
-				esc_html( $why ),
-				esc_html( $last ),
-				esc_html__( 'Run it from a shell instead:', 'pet' ),
-				esc_html( Pet_Status_View::cli_command() )
-			);
+			self::render_stall( $stall );
 		}
 		echo '</div>';
+	}
+
+	/**
+	 * Why the background work is not moving, and the command that runs it instead.
+	 *
+	 * @param array $stall See Pet_Background_Runner::stall().
+	 */
+	private static function render_stall( array $stall ) {
+		$last = $stall['last_slice_at'] > 0 ? sprintf( /* translators: %s: a time span such as "12 mins". */ __( 'The last slice ran %s ago.', 'pet' ), human_time_diff( (int) $stall['last_slice_at'] ) ) : __( 'No slice has run yet.', 'pet' );
+		if ( 'killed' === $stall['reason'] ) {
+			$why  = sprintf(
+				/* translators: %d: a number of requests (3 or more). */
+				__( 'The work is not moving: the web server stopped the last %d background requests before they finished, and each attempt it stops is undone by the next. Its time limit for a request (for PHP-FPM, request_terminate_timeout, which request_terminate_timeout_track_finished applies after the answer too) is shorter than what is left to do, so PET now tries again only every 10 minutes. Raise that limit and PET carries on by itself.', 'pet' ),
+				(int) $stall['kills_in_a_row']
+			);
+			$last = '';
+		} elseif ( 'cron_disabled' === $stall['reason'] ) {
+			$why = __( 'The work is not moving: WP-Cron is disabled on this site (DISABLE_WP_CRON), and no system cron job ran it.', 'pet' );
+		} else {
+			$why = __( 'The work is not moving: the scheduled slices stopped arriving (WP-Cron may not be running).', 'pet' );
+		}
+		if ( ! empty( $stall['loopback_error'] ) && 'killed' !== $stall['reason'] ) {
+			/* translators: %s: the connection error. */
+			$why .= ' ' . sprintf( __( 'This site cannot send requests to itself either (%s).', 'pet' ), $stall['loopback_error'] );
+		}
+		printf(
+			'<p class="pet-stall">%s %s %s <code>%s</code></p>',
+			esc_html( $why ),
+			esc_html( $last ),
+			esc_html__( 'Run it from a shell instead:', 'pet' ),
+			esc_html( Pet_Status_View::cli_command() )
+		);
 	}
 
 	/**
@@ -186,6 +215,11 @@ class Pet_Notices {
 		echo esc_html__( "PET's own pages and features are paused; the rest of your site works normally.", 'pet' ) . '</p>';
 		if ( 'migrating' !== $reason ) {
 			Pet_Status_View::render_failure( $error, $result, $message );
+		} else {
+			$stall = Pet_Background_Runner::stall( $state );
+			if ( null !== $stall ) {
+				self::render_stall( $stall ); // A migration handed to the background that does not move.
+			}
 		}
 		echo '<p>' . esc_html( Pet_Messages::advice( 'active', $reason, false, is_multisite() ? home_url( '/' ) : '' ) ) . ' ';
 		if ( 'migrating' !== $reason ) {

@@ -71,6 +71,7 @@ class Pet_Rest {
 			'last_slice_at'  => (int) max( $runner['started_at'], $runner['ended_at'] ),
 			'slice_budget_ms' => (int) $runner['budget_ms'],
 			'killed_slices'  => (int) $runner['killed'],
+			'killed_in_a_row' => (int) $runner['kills_in_a_row'],
 			'next_slice_at'  => wp_next_scheduled( Pet_Background_Runner::HOOK ) ? (int) wp_next_scheduled( Pet_Background_Runner::HOOK ) : null,
 			'stalled'        => Pet_Background_Runner::stall(),
 			'loopback_error' => $runner['loopback_error'],
