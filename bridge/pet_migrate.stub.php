@@ -61,6 +61,8 @@ function pet_migrate_status(array $config): array {}
  * held by the load checks); PET_LOCKED at once: another runner holds the claim;
  * PET_MAINTENANCE: a row failed on its own (error kind "data_error", naming table and key).
  * Work paused with pet_migrate_pause() stays paused unless $config["resume_paused"] is true.
+ * With $config["resume_applies_migrations"] false it applies no migration itself: it stops
+ * once the work they waited behind is done and returns PET_PENDING with them in "pending".
  */
 function pet_migrate_resume(array $config): array {}
 

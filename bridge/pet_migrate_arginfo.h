@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 4c9b70e6e33872af420d2ca99188a5e945500de6 */
+ * Stub hash: b38c47a7b41997efd5c5daf0647d2da2b4d187a6 */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_pet_migrate_activate, 0, 1, IS_ARRAY, 0)
 	ZEND_ARG_TYPE_INFO(0, config, IS_ARRAY, 0)

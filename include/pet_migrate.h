@@ -74,6 +74,15 @@
  *                                            operator paused with pet_migrate_pause (default
  *                                            false: a scheduled runner leaves paused work
  *                                            alone until a person resumes it)
+ *     "resume_applies_migrations": true,     pet_migrate_resume: whether it applies pending
+ *                                            migrations, before the work and those that
+ *                                            waited behind it (default true). false: it
+ *                                            applies none (it still recovers an interrupted
+ *                                            one), stops once the work they waited behind is
+ *                                            done and returns PET_PENDING with them in
+ *                                            "pending", so that a host can close its own
+ *                                            features before calling pet_migrate_activate
+ *                                            for their schema steps
  *     "test_faults": [ {"point", "action", "step", "version"} … ]
  *                                            crash tests only: honoured solely when the
  *                                            process environment has PET_MIGRATE_TEST_FAULTS=1
@@ -200,7 +209,8 @@ int pet_migrate_status(const char *config_json, char **report_json);
  * lock file PATH-pet-runner beside the database). Meant for a scheduled runner (WP-Cron,
  * WP-CLI), called again while it returns PET_PENDING.
  * Returns PET_OK when no work remains; PET_PENDING when some does ("work" says what: the
- * budget ran out, an operator paused it, or the load checks held it); PET_LOCKED at once,
+ * budget ran out, an operator paused it, or the load checks held it; or "pending" lists the
+ * migrations still to apply after the work); PET_LOCKED at once,
  * without waiting, when another runner holds the claim (on MariaDB the claim is the
  * migration lock, so also while another process migrates); PET_MAINTENANCE
  * when a migration fails, or a single row fails on its own (error kind data_error, whose

@@ -365,16 +365,7 @@ import Testing
 
     @Test(arguments: DialectName.allCases)
     func aMigrationChangingATableTheWorkUsesWaitsAndTheFinishingResumeAppliesIt(_ dialect: DialectName) throws {
-        let site = try DataMigrationSite(dialect)
-        try site.write(OrdersMigrations.m1)
-        #expect(try site.cli("activate").exitCode == 0)
-        try site.seedOrders(count: 20_000)
-        try site.write(OrdersMigrations.m2)
-        try site.write(OrdersMigrations.m3)
-        #expect(try site.cli("activate").exitCode == 1)
-
-        try site.write(OrdersMigrations.m4)
-        let waiting = try site.cli("activate")
+        let (site, waiting) = try Self.siteWithAMigrationWaitingBehindTheWork(dialect, orders: 20_000)
         print("[\(dialect)] activate with M4 behind the copy: exit \(waiting.exitCode): \(waiting.message)")
         #expect(waiting.exitCode == ResultCode.pending.rawValue, "\(waiting.summary)")
         #expect(waiting.message.contains("2026_01_04_0001_orders_v2_state") && waiting.message.contains("applied when that work is done"), "\(waiting.message)")
@@ -395,6 +386,82 @@ import Testing
         #expect(after.exitCode == 0)
         #expect(after.report?["schema_version"]?.stringValue == "2026_01_04_0001")
         try Self.expectComplete(site, rows: 20_000)
+    }
+
+    /// A site whose copy (M2, M3) is queued and whose M4, an index on the copy's target, waits
+    /// behind it; the second value is what `activate` said of M4.
+    static func siteWithAMigrationWaitingBehindTheWork(_ dialect: DialectName, orders: Int) throws -> (DataMigrationSite, CLIResult) {
+        let site = try DataMigrationSite(dialect)
+        try site.write(OrdersMigrations.m1)
+        #expect(try site.cli("activate").exitCode == 0)
+        try site.seedOrders(count: orders)
+        try site.write(OrdersMigrations.m2)
+        try site.write(OrdersMigrations.m3)
+        #expect(try site.cli("activate").exitCode == ResultCode.pending.rawValue)
+        try site.write(OrdersMigrations.m4)
+        return (site, try site.cli("activate"))
+    }
+
+    /// The resume that finishes the work applies the migration that waited behind it on the
+    /// same connection, after the chunks bounded its lock waits to a second or two: its DDL
+    /// must wait `ddl_lock_wait_seconds` again, as any migration's does. Here a reader holds
+    /// the table for 3 s; the index is added once it ends, not failed (and compensated, and
+    /// the site put in maintenance) after the chunks' bound.
+    @Test func theMigrationThatWaitedWaitsForItsTableAsLongAsAnyMigration() throws {
+        let (site, waiting) = try Self.siteWithAMigrationWaitingBehindTheWork(.mariadb, orders: 5_000)
+        #expect(waiting.exitCode == ResultCode.pending.rawValue, "\(waiting.summary)")
+        guard case .mariadb(let endpoint) = site.database.configurationDatabase else { return }
+
+        let reader = DispatchGroup()
+        reader.enter()
+        Thread {
+            if let connection = try? MariaDBDriver(endpoint: endpoint) {
+                _ = try? connection.execute("BEGIN", [])
+                _ = try? connection.query("SELECT COUNT(*) FROM wp_orders_v2", [])
+                _ = try? connection.query("SELECT SLEEP(3)", [])
+                _ = try? connection.execute("COMMIT", [])
+                connection.close()
+            }
+            reader.leave()
+        }.start()
+        #expect(try waitUntil(seconds: 3) {
+            try site.integer("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO = 'SELECT SLEEP(3)'") == 1
+        })
+        let started = Clock.monotonicSeconds()
+        let finished = try site.cli("resume")
+        let took = Clock.monotonicSeconds() - started
+        reader.wait()
+        print("[mariadb] resume applying the migration that waited, beside a 3 s reader: exit \(finished.exitCode) after \(DataMigrationSite.ms(took)) ms: \(finished.message)")
+        #expect(finished.exitCode == 0, "\(finished.summary)")
+        #expect(try Self.stateIndexExists(site))
+        try Self.expectComplete(site, rows: 5_000)
+    }
+
+    /// WordPress closes PET's features before any schema step runs, so its slices ask
+    /// `resume` not to apply migrations itself: `resume` finishes the work, applies nothing,
+    /// reports the migrations that waited as pending (never `PET_OK`, or the slices would
+    /// stop there), and `activate` applies them.
+    @Test(arguments: DialectName.allCases)
+    func resumeLeavesTheMigrationsThatWaitedToItsCallerWhenAsked(_ dialect: DialectName) throws {
+        let (site, waiting) = try Self.siteWithAMigrationWaitingBehindTheWork(dialect, orders: 5_000)
+        #expect(waiting.exitCode == ResultCode.pending.rawValue, "\(waiting.summary)")
+
+        var configuration = EngineConfiguration(database: site.database.configurationDatabase, prefix: site.prefix,
+                                                migrationsDirectory: site.migrations.path)
+        configuration.resumeAppliesMigrations = false
+        for call in 1...2 {
+            let report = MigrationEngine(configuration: configuration).resume()
+            print("[\(dialect)] resume #\(call) without applying migrations: \(report.result.name): \(report.message)")
+            #expect(report.result == .pending, "\(report.message)")
+            #expect(report.pending.map(\.version) == ["2026_01_04_0001"], "\(report.message)")
+            #expect(report.work.allSatisfy { $0.status == .done }, "the work is done")
+            #expect(report.message.contains("waited behind it"), "\(report.message)")
+            #expect(try Self.stateIndexExists(site) == false, "resume applied no migration")
+        }
+        let applied = MigrationEngine(configuration: configuration).activate()
+        #expect(applied.result == .ok, "\(applied.message)")
+        #expect(try Self.stateIndexExists(site))
+        try Self.expectComplete(site, rows: 5_000)
     }
 
     // MARK: 8. Refused when the set is loaded

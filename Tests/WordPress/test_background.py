@@ -2,10 +2,12 @@
 loopback, a visitor's request that hands a deployment off instead of running it, progress
 where people look, gating by what the migration declares, cut-over controls, WP-CLI."""
 
+import concurrent.futures
 import json
 import os
 import re
 import statistics
+import subprocess
 import time
 
 import harness
@@ -251,6 +253,62 @@ def test_a_run_that_never_ended_is_not_run_again_on_an_admin_page(ctx):
     st = state(site)
     ctx.equal((st['mode'], st['result'], st['handed_off_at']), ('ready', 0, 0), 'ready after the slice')
     ctx.figure('admin page that found a run that never ended: %.0f ms, handed off' % page_ms)
+    clean_debug_log(ctx, site)
+
+
+@test()
+def test_a_migration_that_waited_behind_the_work_closes_pet_while_it_runs(ctx):
+    """A migration that changes a table the data work uses waits behind that work; the slice
+    that finishes the work applies it, and PET's features are closed while its schema steps
+    run, as for any deployment (the engine's resume leaves it to the plugin, which closes
+    them first). The index it adds waits for a table another session reads, so the test
+    can look while it runs. WP-Cron off, loopbacks off: the slice is run by hand."""
+    site = ctx.site()
+    with open(os.path.join(site.dir, 'wp-content', 'mu-plugins', 'pet-test-no-loopback.php'), 'w') as f:
+        f.write("<?php add_filter( 'pet_migrate_loopback', '__return_false' );\n")
+    deploy(site, ORDERS_FILE, ORDERS_MIGRATION, settle=False)
+    ctx.require(site.activate() is None, 'activation')
+    fill_orders(site, 20000)
+    deploy(site, CENTS_FILE, CENTS_MIGRATION)
+    site.php("Pet_Runner::run_site( 'update' ); return true;")
+    waiting_version = '2026_04_06_0001'
+    deploy(site, waiting_version + '_order_status_index.json', {
+        'description': 'An index on the orders the backfill is still filling: it waits behind it.',
+        'steps': [{'op': 'add_index', 'table': 'pet_orders', 'index': {'name': 'status_total', 'columns': ['status', 'total']}}]})
+    waiting = site.php("return Pet_Runner::run_site( 'update' );")
+    ctx.require(waiting['result'] == 1 and 'applied when that work is done' in waiting['message'],
+                'the index waits behind the backfill: %s' % waiting['message'])
+    sub_auth = app_password(site, 'subscriber')
+    site.start_server()
+    anon = harness.Client(site)
+    projects = lambda: anon.get('/wp-json/pet/v1/projects', headers={'Authorization': sub_auth}).status
+    ctx.equal(projects(), 200, "PET's reads are open while the backfill (gates: writes) runs")
+
+    # Another session reads the orders in a transaction: the ALTER waits for it to end.
+    holder = subprocess.Popen(
+        ['mariadb', '--protocol=TCP', '-h', site.db.host, '-P', str(site.db.port), '-u', site.db.user, site.database,
+         '-e', 'BEGIN; SELECT COUNT(*) FROM wp_pet_orders; SELECT SLEEP(5); COMMIT;'],
+        env=dict(os.environ, MYSQL_PWD=site.db.password), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(0.5)
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        slice_run = pool.submit(site.php, "return Pet_Background_Runner::run_slice( 'cron' );")
+        seen = []
+        while not slice_run.done():
+            started = any(row[2] == 'started' and row[3] == waiting_version for row in site.events())
+            applied = waiting_version in [r[0] for r in site.registry()]
+            if started and not applied:
+                seen.append(projects())
+            time.sleep(0.2)
+        report = slice_run.result()
+    holder.wait()
+    ctx.figure('while the waiting migration ran: PET answered %s; the slice: %s' % (seen, report['message'][:160]))
+    ctx.check(len(seen) >= 3, 'the schema step was seen running (%d looks)' % len(seen))
+    ctx.equal(sorted(set(seen)), [503], "PET's features closed while the migration that waited runs its schema steps")
+    ctx.equal([r[0] for r in site.registry()][-1], waiting_version, 'the slice applied it')
+    ctx.equal(backfill_mismatches(site), 0, 'the backfill is exact')
+    st = state(site)
+    ctx.equal((st['mode'], st['result']), ('ready', 0), 'ready after the slice')
+    ctx.equal(projects(), 200, 'PET open again')
     clean_debug_log(ctx, site)
 
 

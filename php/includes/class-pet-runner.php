@@ -43,7 +43,9 @@ class Pet_Runner {
 
 	/**
 	 * Continues what a failed or interrupted run left: re-runs what is pending, then the
-	 * background data work within config "budget_ms" (the engine's default without it).
+	 * background data work within config "budget_ms" (the engine's default without it), then
+	 * the migrations that waited behind that work. Those are applied here, not by the
+	 * engine's resume, so that PET's features close before their schema steps run.
 	 *
 	 * @param string   $context Context.
 	 * @param int|null $blog_id Site.
@@ -60,7 +62,12 @@ class Pet_Runner {
 				if ( 'background' !== $state['mode'] ) {
 					Pet_State::mark_migrating();
 				}
-				$report = Pet_Engine::resume( Pet_DB_Config::for_site( null, $extra ) );
+				$report = Pet_Engine::resume( Pet_DB_Config::for_site( null, $extra + array( 'resume_applies_migrations' => false ) ) );
+				if ( Pet_Engine::PENDING === (int) $report['result'] && ! empty( $report['pending'] ) && ! Pet_State::unfinished_work( $report['work'] ) ) {
+					// The work they waited behind is done: their schema steps run now, closed.
+					Pet_State::mark_migrating();
+					$report = Pet_Engine::activate( Pet_DB_Config::for_site( null, array( 'report_applied' => false ) ) );
+				}
 				self::after( $report, $context, $blog_id, null );
 				return $report;
 			}

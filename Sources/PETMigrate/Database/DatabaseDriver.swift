@@ -175,6 +175,11 @@ public protocol DatabaseDriver: AnyObject {
     /// chunk that meets a busy row gives up quickly and is retried smaller; on MariaDB also
     /// reads at READ COMMITTED, so copying never locks source rows.
     func prepareForChunks(lockWaitSeconds seconds: Int) throws(DatabaseError)
+    /// Undoes `prepareForChunks` before migrations run on the same connection (`resume`
+    /// applies those that waited behind the work it finished): their statements wait for
+    /// locks as long as the connection was opened to wait (`ddl_lock_wait_seconds`), not a
+    /// chunk's second or two, and read at the server's isolation level again.
+    func endChunks() throws(DatabaseError)
     /// Whether other writers wait for the write lock by polling (SQLite's busy handler) rather
     /// than in a queue the lock grants in order (InnoDB): then the runner leaves a gap after
     /// each chunk, or a polling writer could miss the moments between chunks again and again.

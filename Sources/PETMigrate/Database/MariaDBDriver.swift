@@ -37,6 +37,8 @@ public final class MariaDBDriver: DatabaseDriver, SQLDefinitionRendering {
     public let schemaChangesAreTransactional = false
     private var connection: UnsafeMutablePointer<MYSQL>?
     private let endpoint: MariaDBEndpoint
+    /// How long the session waits for a row or metadata lock outside chunks (a migration's DDL).
+    private let lockWaitTimeoutSeconds: Int
 
     /// Rows changed by the last statement.
     var affectedRows: UInt64 {
@@ -62,6 +64,7 @@ public final class MariaDBDriver: DatabaseDriver, SQLDefinitionRendering {
 
     public init(endpoint: MariaDBEndpoint, connectTimeoutSeconds: Int = 5, lockWaitTimeoutSeconds: Int = 10) throws(DatabaseError) {
         self.endpoint = endpoint
+        self.lockWaitTimeoutSeconds = max(1, lockWaitTimeoutSeconds)
         guard mariadbLibraryReady, let mysql = mysql_init(nil) else {
             throw DatabaseError(.connection, message: "the MariaDB client library could not be initialised")
         }
@@ -434,6 +437,10 @@ public final class MariaDBDriver: DatabaseDriver, SQLDefinitionRendering {
         // so the site's writers to the source never wait for a copy chunk.
         try execute("SET SESSION innodb_lock_wait_timeout = \(bounded), SESSION lock_wait_timeout = \(bounded)")
         try execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED")
+    }
+
+    public func endChunks() throws(DatabaseError) {
+        try execute("SET SESSION innodb_lock_wait_timeout = \(lockWaitTimeoutSeconds), SESSION lock_wait_timeout = \(lockWaitTimeoutSeconds), SESSION tx_isolation = @@GLOBAL.tx_isolation")
     }
 
     /// InnoDB grants a row lock to the waiters in order: no gap is needed between chunks.

@@ -423,6 +423,10 @@ public final class SQLiteDriver: DatabaseDriver, SQLDefinitionRendering {
         sqlite3_busy_timeout(try db, Self.milliseconds(seconds: seconds))
     }
 
+    public func endChunks() throws(DatabaseError) {
+        sqlite3_busy_timeout(try db, busyTimeoutMilliseconds)
+    }
+
     public var writersPollForTheLock: Bool { true }
 
     /// SQLite has no server whose load could be measured.

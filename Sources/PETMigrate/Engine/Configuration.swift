@@ -29,6 +29,11 @@ public struct EngineConfiguration: Sendable {
     /// Whether `resume` also continues work an operator paused (the CLI's `resume` does; a
     /// scheduled runner does not, so a pause holds until a person lifts it).
     public var resumePaused: Bool = false
+    /// Whether `resume` applies migrations itself: pending ones before the work, and those that
+    /// waited behind it once it is done. A caller that closes its own features while schema
+    /// steps run (WordPress) says false and applies them with `activate`: `resume` then stops
+    /// when the work they waited behind is done and reports them pending (`PET_PENDING`).
+    public var resumeAppliesMigrations: Bool = true
     /// Whether reports list every applied migration (`applied`); `applied_count` is always there.
     public var reportApplied: Bool = true
     /// Whether `pet_migrate_files` lists every file (`files`); its fingerprint, newest version
@@ -156,7 +161,7 @@ extension EngineConfiguration {
             let fields = try FieldReader(root, what: "the configuration", allowedKeys: [
                 "database", "prefix", "migrations_dir", "lock_timeout_seconds", "ddl_lock_wait_seconds", "lock_lease_seconds", "events_limit", "test_faults",
                 "budget_ms", "chunk_target_ms", "max_threads_running", "replicas", "max_replica_lag_ms", "resume_paused",
-                "report_applied", "report_files",
+                "report_applied", "report_files", "resume_applies_migrations",
             ])
             guard let directory = try fields.string("migrations_dir"), !directory.isEmpty else {
                 throw DecodingFailure("\"migrations_dir\" is missing: the directory of the migration files")
@@ -172,6 +177,7 @@ extension EngineConfiguration {
             if let bound = try fields.int("max_threads_running") { configuration.maxThreadsRunning = bound }
             if let lag = try fields.int("max_replica_lag_ms") { configuration.maxReplicaLagMilliseconds = lag }
             if let resume = try fields.bool("resume_paused") { configuration.resumePaused = resume }
+            if let applies = try fields.bool("resume_applies_migrations") { configuration.resumeAppliesMigrations = applies }
             if let listed = try fields.bool("report_applied") { configuration.reportApplied = listed }
             if let listed = try fields.bool("report_files") { configuration.reportFiles = listed }
             for replica in try fields.array("replicas") ?? [] {

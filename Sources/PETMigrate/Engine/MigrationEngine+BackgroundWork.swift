@@ -3,8 +3,10 @@
 extension MigrationEngine {
     /// Runs pending migrations first (as `activate` does, retrying a failed one), then chunks
     /// of the queued data work until it is done or the budget (`budget_ms`) would be overrun
-    /// by the next chunk, then the migrations that waited behind that work. One runner at a
-    /// time: a second call returns `PET_LOCKED` at once.
+    /// by the next chunk, then the migrations that waited behind that work. With
+    /// `resume_applies_migrations` false it applies none (it still recovers an interrupted
+    /// one) and reports them pending instead. One runner at a time: a second call returns
+    /// `PET_LOCKED` at once.
     public func resume(progress: @escaping (BackgroundWorkProgress) -> Void = { _ in }) -> Report {
         let deadline = configuration.budgetMilliseconds.map { Clock.monotonicSeconds() + Double($0) / 1000 }
         return withRunnerClaim { set, driver, claim in
@@ -22,7 +24,8 @@ extension MigrationEngine {
                 case .failure(let invalid): return invalidReport(invalid)
                 case .success(let plan): pendingCount = plan.pending.count
                 }
-                if pendingCount > 0 || overview.hasJournal || (overview.state?.mode == .maintenance && !failedWork) || overview.state == nil {
+                let appliesPending = pendingCount > 0 && configuration.resumeAppliesMigrations
+                if appliesPending || overview.hasJournal || (overview.state?.mode == .maintenance && !failedWork) || overview.state == nil {
                     let activation = try activate(set, on: driver, progress: { _ in }, heldLock: heldLock)
                     guard activation.result == .ok || activation.result == .pending else { return activation }
                     if activation.result == .ok { return activation }
@@ -34,7 +37,8 @@ extension MigrationEngine {
                 case .finished:
                     let remaining = try bookkeeping.overview()
                     if case .success(let plan) = set.plan(applied: remaining.applied), !plan.pending.isEmpty,
-                       deadline.map({ Clock.monotonicSeconds() < $0 }) ?? true {
+                       configuration.resumeAppliesMigrations, deadline.map({ Clock.monotonicSeconds() < $0 }) ?? true {
+                        try driver.endChunks()
                         continue // migrations waited behind the work that just finished
                     }
                     var state = remaining.state ?? MigrationState(mode: .ready)
@@ -48,6 +52,13 @@ extension MigrationEngine {
                     var report = try workReport(bookkeeping: bookkeeping, set: set, applied: remaining.applied, state: state)
                     if state.mode == .ready {
                         report.message = Sentences.workDone(schema: remaining.applied.last?.version)
+                    } else if report.result == .ok {
+                        // The work is done but migrations remain (left to the caller, or the
+                        // budget ran out): not "ok", or a scheduler would stop here for good.
+                        let pending = set.migrations.filter { candidate in !remaining.applied.contains { $0.version == candidate.version } }
+                        report.result = .pending
+                        report.message = Sentences.migrationsAfterWork(pending.count)
+                        report.pending = pending.map { ($0.version, $0.name) }
                     }
                     return report
                 case .outOfBudget(let throttled):

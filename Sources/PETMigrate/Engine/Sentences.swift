@@ -51,6 +51,10 @@ enum Sentences {
         "The background work is done; the schema is at version \(schema ?? "none") and nothing is pending."
     }
 
+    static func migrationsAfterWork(_ count: Int) -> String {
+        "The background work is done; \(count) migration\(count == 1 ? "" : "s") waited behind it and \(count == 1 ? "is" : "are") applied next (`pet-migrate activate`, or WordPress by itself)."
+    }
+
     static func noWorkRemains(schema: String?) -> String {
         "The schema is at version \(schema ?? "none"); no background work remains."
     }
