@@ -100,7 +100,11 @@ class UpgradePolicyTest extends TestCase {
 		$key     = Pet_Migration_Files::key_for( '0.1.0', $listing );
 		$state   = $this->state( array( 'mode' => 'migrating', 'migrating_since' => self::NOW - 10, 'handed_off_at' => self::NOW - 10, 'attempt_key' => $key ) );
 		$this->assertSame( 'wait', Pet_Upgrade_Policy::decide( $state, $listing, $key, self::NOW, 60, false ), 'a visitor does not run it, nor hand it off again' );
-		$this->assertSame( 'run', Pet_Upgrade_Policy::decide( $state, $listing, $key, self::NOW, 60, true ), 'an admin page runs it rather than wait' );
+		$this->assertSame( 'run', Pet_Upgrade_Policy::decide( $state, $listing, $key, self::NOW, 60, true ), 'an admin page runs it once no background request took it' );
+		$fresh = array_merge( $state, array( 'handed_off_at' => self::NOW - 2, 'migrating_since' => self::NOW - 2 ) );
+		$this->assertSame( 'wait', Pet_Upgrade_Policy::decide( $fresh, $listing, $key, self::NOW, 60, true ), 'a hand-off of a moment ago is left to the background' );
+		$taken = array_merge( $state, array( 'migrating_since' => self::NOW - 1 ) );
+		$this->assertSame( 'wait', Pet_Upgrade_Policy::decide( $taken, $listing, $key, self::NOW, 60, true ), 'one a background slice is running is left to it' );
 		$state['recovering'] = true;
 		$this->assertSame( 'wait', Pet_Upgrade_Policy::decide( $state, $listing, $key, self::NOW, 60, true ), 'a run that never ended, handed off, is left to the background' );
 		$state['recovering']    = false;

@@ -12,7 +12,7 @@ import time
 
 import harness
 from runner import test
-from test_plugin import BUNDLED, app_password, clean_debug_log, state
+from test_plugin import BROKEN, BROKEN_FIXTURE, BUNDLED, app_password, clean_debug_log, state
 
 ORDERS = '2026_04_01_0001'
 ORDERS_FILE = ORDERS + '_create_orders.json'
@@ -214,6 +214,12 @@ def test_visitor_hands_the_deployment_off_and_an_admin_page_runs_it(ctx):
 
     admin = harness.Client(site).login('admin', harness.ADMIN_PASSWORD)
     admin.get('/wp-admin/')
+    ctx.equal([r[0] for r in site.registry()], [BUNDLED], 'an admin page a moment after the hand-off leaves it to the background')
+    # No background request took it (no WP-Cron, the loopback could not connect): once the
+    # hand-off is older than the grace, an admin page runs it rather than wait.
+    site.php("$s = get_option( 'pet_migrate_state' ); $s['handed_off_at'] -= 30; $s['migrating_since'] -= 30; "
+             "update_option( 'pet_migrate_state', $s ); return true;")
+    admin.get('/wp-admin/')
     site.wait_for_background(30)
     ctx.equal([r[0] for r in site.registry()], [BUNDLED, ORDERS], 'the admin page ran it')
     ctx.equal(anon.get('/wp-json/pet/v1/projects', headers={'Authorization': sub_auth}).status, 200, 'PET routes open again')
@@ -309,6 +315,47 @@ def test_a_migration_that_waited_behind_the_work_closes_pet_while_it_runs(ctx):
     st = state(site)
     ctx.equal((st['mode'], st['result']), ('ready', 0), 'ready after the slice')
     ctx.equal(projects(), 200, 'PET open again')
+    clean_debug_log(ctx, site)
+
+
+@test()
+def test_a_slice_does_not_run_a_hand_off_another_request_ran_meanwhile(ctx):
+    """A background slice whose request loaded the options before another request (an admin
+    page, WP-CLI) ran the handed-off deployment reads the state afresh: it runs nothing. Else
+    a failing migration runs, and is undone, twice, and the administrator is mailed twice
+    for one failure. The slice's process is held after WordPress has loaded until the other
+    run is over."""
+    site = ctx.site()
+    ctx.require(site.activate() is None, 'activation')
+    site.add_migration(BROKEN_FIXTURE)
+    site.php("return true;", uri='/')  # a visitor's request hands it off (no server: no loopback)
+    ctx.require(state(site)['handed_off_at'] > 0, 'handed off')
+    go = os.path.join(site.dir, 'pet-test-go')
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        held = pool.submit(site.php, "Pet_State::get(); Pet_Background_Runner::runner(); while ( ! file_exists( %s ) ) { usleep( 20000 ); } "
+                                     "return Pet_Background_Runner::run_slice( 'cron' );" % harness.php_str(go))
+        time.sleep(2)  # WordPress has loaded in the slice's process, with the hand-off in its options.
+        other = site.php("return Pet_Runner::run_site( 'upgrade', null, array(), Pet_State::get()['attempt_key'] )['result'];")
+        open(go, 'w').close()
+        slice_report = held.result()
+    ctx.equal(other, 3, 'the other request ran it: the migration failed (PET_MAINTENANCE)')
+    ctx.equal(slice_report, None, 'the slice found nothing left to run')
+    runs = [row[2] for row in site.events() if row[3] == BROKEN]
+    ctx.equal(runs, ['started', 'compensated', 'failed'], 'the failing migration ran once')
+    ctx.equal(len(site.mails()), 1, 'one email for one failure')
+
+    # A report is recorded over a fresh read of the state: what another request wrote since
+    # this one loaded the options (here: which failure was mailed) is kept, not written back.
+    os.remove(go)
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        held = pool.submit(site.php, "Pet_State::get(); while ( ! file_exists( %s ) ) { usleep( 20000 ); } "
+                                     "Pet_State::record_report( Pet_Engine::status( Pet_DB_Config::for_site() ), 'status' ); "
+                                     "return true;" % harness.php_str(go))
+        time.sleep(2)
+        site.php("Pet_State::set_mailed( 'written-by-another-request' ); return true;")
+        open(go, 'w').close()
+        held.result()
+    ctx.equal(state(site)['mailed'], 'written-by-another-request', "another request's write survives a report recorded after it")
     clean_debug_log(ctx, site)
 
 
@@ -680,10 +727,12 @@ def test_a_slice_tells_a_running_slice_from_a_killed_one(ctx):
         $now  = microtime( true );
         $running = array_merge( $base, array( 'started_at' => $now - 2, 'ended_at' => $now - 60, 'budget_ms' => 8000, 'cap_ms' => 0, 'killed' => 0 ) );
         update_option( 'pet_migrate_runner', $running );
+        Pet_State::mark_handed_off( null ); // Something for the slice to do (a slice without work does nothing).
         Pet_Background_Runner::run_slice( 'cron' );
         $after_running = get_option( 'pet_migrate_runner' );
         $killed = array_merge( $base, array( 'started_at' => $now - 60, 'ended_at' => $now - 120, 'budget_ms' => 8000, 'cap_ms' => 0, 'killed' => 0 ) );
         update_option( 'pet_migrate_runner', $killed );
+        Pet_State::mark_handed_off( null );
         Pet_Background_Runner::run_slice( 'cron' );
         $after_killed = get_option( 'pet_migrate_runner' );
         return array( 'running' => $running, 'after_running' => $after_running, 'after_killed' => $after_killed, 'now' => $now );

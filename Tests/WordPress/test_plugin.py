@@ -409,9 +409,8 @@ def test_upgrade_within_settle_window_and_upgrader_hook(ctx):
     ctx.equal(site.events(), events, 'the engine did not run while the files were fresh')
     ctx.equal(st['mode'], 'ready', 'PET stays open meanwhile')
     harness.settle_after_deploy()
-    # The first admin page after the deploy settled (the user is known at init there; this
-    # eval sets it later, so it asks again as the page's init would).
-    st = site.php("Pet_Lifecycle::maybe_upgrade(); return get_option( 'pet_migrate_state' );", admin=True, user='admin')
+    # The first admin page after the deploy settled (the user known at init, as there).
+    st = site.php("return get_option( 'pet_migrate_state' );", admin=True, user='admin', env={'PET_EVAL_USER_AT_INIT': '1'})
     ctx.equal(st['schema_version'], UPGRADE, 'applied by the first admin request after the deploy settled')
 
     fixture = os.path.join(harness.FIXTURES, 'migrations', OWNER_FIXTURE)

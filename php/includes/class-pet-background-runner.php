@@ -206,11 +206,19 @@ class Pet_Background_Runner {
 	 * never records an end) halves the next slices' budget.
 	 *
 	 * @param string $origin What sent it: cron, loopback (counted in the runner's option).
-	 * @return array|null Engine report, or null when the slice did not start (memory short).
+	 * @return array|null Engine report, or null when the slice did not start (memory short,
+	 *                    or nothing left to do).
 	 */
 	public static function run_slice( $origin = 'cron' ) {
 		if ( self::memory_short() ) {
 			self::schedule( 60 );
+			return null;
+		}
+		// Read afresh (this reloads the runner's option too): the request may have loaded the
+		// options a while ago, and meanwhile an admin page or WP-CLI may have run the handed-off
+		// deployment. Running it again would retry a migration that failed there, and mail
+		// the administrator twice.
+		if ( ! self::has_work( Pet_State::get( true ) ) ) {
 			return null;
 		}
 		$runner    = self::runner();

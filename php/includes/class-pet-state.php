@@ -20,9 +20,15 @@ class Pet_State {
 	/**
 	 * The state of the current site.
 	 *
+	 * @param bool $fresh Read the database, not this request's copy of the autoloaded
+	 *                    options (which another request may have written since).
 	 * @return array
 	 */
-	public static function get() {
+	public static function get( $fresh = false ) {
+		if ( $fresh ) {
+			wp_cache_delete( 'alloptions', 'options' );
+			wp_cache_delete( self::OPTION, 'options' );
+		}
 		$state = get_option( self::OPTION );
 		return array_merge( self::defaults(), is_array( $state ) ? $state : array() );
 	}
@@ -69,7 +75,10 @@ class Pet_State {
 	 * @return array The new state.
 	 */
 	public static function record_report( array $report, $context, $attempt_key = null, $arriving = false ) {
-		$old   = self::get();
+		// Afresh: another request (a background slice, an admin page) may have recorded its
+		// own run since this one loaded the options, and what it wrote (the failure it mailed)
+		// must not be written back over.
+		$old   = self::get( true );
 		$state = $old;
 
 		if ( Pet_Engine::LOCKED === (int) $report['result'] && 'migrating' === $state['mode'] ) {

@@ -34,6 +34,13 @@ class Pet_Upgrade_Policy {
 	const STALE_MIGRATING_SECONDS = 120;
 
 	/**
+	 * Seconds a hand-off is left to the background before an admin page runs it itself: a
+	 * background request takes it within moments, and two runs of one deployment would run a
+	 * failing migration twice.
+	 */
+	const HANDOFF_GRACE_SECONDS = 10;
+
+	/**
 	 * The decision.
 	 *
 	 * @param array  $state   State mirror (see Pet_State::defaults()).
@@ -49,8 +56,9 @@ class Pet_Upgrade_Policy {
 		if ( ! empty( $state['activation_failure'] ) ) {
 			return self::NONE; // A halted activation waits for an administrator.
 		}
-		if ( $inline && ! empty( $state['handed_off_at'] ) && empty( $state['recovering'] ) ) {
-			return self::RUN; // A visitor's request found it; an admin page need not wait.
+		if ( $inline && ! empty( $state['handed_off_at'] ) && empty( $state['recovering'] )
+			&& $now - max( (int) $state['handed_off_at'], (int) $state['migrating_since'] ) >= self::HANDOFF_GRACE_SECONDS ) {
+			return self::RUN; // A visitor's request found it and no background request took it.
 		}
 		if ( 'migrating' === $state['mode'] ) {
 			// Someone is migrating: leave it alone, unless the mark outlived any real run.

@@ -6,7 +6,8 @@
  *   php [-d extension=...] wp-eval.php SITE_DIR [REQUEST_URI]  < code.php-fragment
  *
  * Environment: PET_EVAL_ADMIN=1 loads wp-admin's includes (as an admin request would);
- * PET_EVAL_USER=login sets the current user; PET_WP_CLI_STANDIN=1 loads the WP-CLI stand-in
+ * PET_EVAL_USER=login sets the current user (after WordPress has loaded; with
+ * PET_EVAL_USER_AT_INIT=1 already before init, as a logged-in page); PET_WP_CLI_STANDIN=1 loads the WP-CLI stand-in
  * (and defines WP_CLI) before WordPress, as `wp` itself would; PET_WP_CLI_STANDIN_FILE picks
  * another copy of it.
  */
@@ -28,6 +29,16 @@ if ( getenv( 'PET_WP_CLI_STANDIN' ) ) {
 }
 if ( getenv( 'PET_EVAL_ADMIN' ) ) {
 	define( 'WP_ADMIN', true );
+}
+if ( getenv( 'PET_EVAL_USER' ) && getenv( 'PET_EVAL_USER_AT_INIT' ) ) {
+	// The user is known before init, as on a real logged-in request (a pre-set hook, which
+	// WordPress takes over when it loads its plugin API).
+	$GLOBALS['wp_filter']['plugins_loaded'][0][] = array(
+		'function'      => function () {
+			wp_set_current_user( get_user_by( 'login', getenv( 'PET_EVAL_USER' ) )->ID );
+		},
+		'accepted_args' => 0,
+	);
 }
 
 $pet_code = stream_get_contents( STDIN );
