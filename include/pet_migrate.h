@@ -77,12 +77,13 @@
  *     "resume_applies_migrations": true,     pet_migrate_resume: whether it applies pending
  *                                            migrations, before the work and those that
  *                                            waited behind it (default true). false: it
- *                                            applies none (it still recovers an interrupted
- *                                            one), stops once the work they waited behind is
- *                                            done and returns PET_PENDING with them in
- *                                            "pending", so that a host can close its own
- *                                            features before calling pet_migrate_activate
- *                                            for their schema steps
+ *                                            leaves them to the caller (unless it must first
+ *                                            recover an interrupted migration or retry a
+ *                                            failed one, as activate does), stops once the
+ *                                            work they waited behind is done and returns
+ *                                            PET_PENDING with them in "pending", so that a
+ *                                            host can close its own features before calling
+ *                                            pet_migrate_activate for their schema steps
  *     "test_faults": [ {"point", "action", "step", "version"} … ]
  *                                            crash tests only: honoured solely when the
  *                                            process environment has PET_MIGRATE_TEST_FAULTS=1

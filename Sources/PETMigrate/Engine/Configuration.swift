@@ -32,7 +32,8 @@ public struct EngineConfiguration: Sendable {
     /// Whether `resume` applies migrations itself: pending ones before the work, and those that
     /// waited behind it once it is done. A caller that closes its own features while schema
     /// steps run (WordPress) says false and applies them with `activate`: `resume` then stops
-    /// when the work they waited behind is done and reports them pending (`PET_PENDING`).
+    /// when the work they waited behind is done and reports them pending (`PET_PENDING`). It
+    /// still recovers an interrupted migration or retries a failed one, as `activate` would.
     public var resumeAppliesMigrations: Bool = true
     /// Whether reports list every applied migration (`applied`); `applied_count` is always there.
     public var reportApplied: Bool = true

@@ -4,9 +4,10 @@ extension MigrationEngine {
     /// Runs pending migrations first (as `activate` does, retrying a failed one), then chunks
     /// of the queued data work until it is done or the budget (`budget_ms`) would be overrun
     /// by the next chunk, then the migrations that waited behind that work. With
-    /// `resume_applies_migrations` false it applies none (it still recovers an interrupted
-    /// one) and reports them pending instead. One runner at a time: a second call returns
-    /// `PET_LOCKED` at once.
+    /// `resume_applies_migrations` false it leaves pending migrations to its caller and
+    /// reports them pending once the work is done, unless it must first recover an
+    /// interrupted migration or retry a failed one (which `activate` does with the rest). One
+    /// runner at a time: a second call returns `PET_LOCKED` at once.
     public func resume(progress: @escaping (BackgroundWorkProgress) -> Void = { _ in }) -> Report {
         let deadline = configuration.budgetMilliseconds.map { Clock.monotonicSeconds() + Double($0) / 1000 }
         return withRunnerClaim { set, driver, claim in
