@@ -576,21 +576,18 @@ class Pet_Background_Runner {
 		$runner = self::runner();
 		$last   = (int) max( $runner['ended_at'], $runner['started_at'] );
 		if ( self::backing_off( $runner ) ) {
-			return array(
-				'reason'         => 'killed',
-				'last_slice_at'  => $last,
-				'loopback_error' => $runner['loopback_error'],
-				'kills_in_a_row' => (int) $runner['kills_in_a_row'],
-			);
-		}
-		$since  = max( $last, (int) $state['updated_at'], (int) $state['handed_off_at'] );
-		/** Filters how long pending work may go without a slice before the administrator is told. */
-		$window = (int) apply_filters( 'pet_migrate_stall_seconds', self::STALL_SECONDS );
-		if ( time() - $since < $window ) {
-			return null;
+			$reason = 'killed'; // Slices arrive, and the server kills each one.
+		} else {
+			$since  = max( $last, (int) $state['updated_at'], (int) $state['handed_off_at'] );
+			/** Filters how long pending work may go without a slice before the administrator is told. */
+			$window = (int) apply_filters( 'pet_migrate_stall_seconds', self::STALL_SECONDS );
+			if ( time() - $since < $window ) {
+				return null;
+			}
+			$reason = defined( 'DISABLE_WP_CRON' ) && DISABLE_WP_CRON ? 'cron_disabled' : 'no_slices';
 		}
 		return array(
-			'reason'         => defined( 'DISABLE_WP_CRON' ) && DISABLE_WP_CRON ? 'cron_disabled' : 'no_slices',
+			'reason'         => $reason,
 			'last_slice_at'  => $last,
 			'loopback_error' => $runner['loopback_error'],
 			'kills_in_a_row' => (int) $runner['kills_in_a_row'],
